@@ -1,0 +1,283 @@
+"""Python helpers over the graph, the same on the embedded store and on any SPARQL endpoint.
+
+>>> import tn_kg
+>>> kg = tn_kg.open()                                   # the packaged build, embedded
+>>> row = kg.grdp_growth(year=2022)[0]
+>>> (row.provinceGrowth, row.nationalGrowth)
+(Decimal('8.59'), Decimal('8.02'))
+
+``tn_kg.connect("http://127.0.0.1:7878/query")`` gives the same interface over HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import namedtuple
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from tn_kg import catalogue as _catalogue
+from tn_kg.backends import XSD, Backend, EmbeddedBackend, RemoteBackend, Results, Term
+from tn_kg.errors import QuerySyntaxError
+
+
+class IRI(str):
+    """An IRI, as a ``str``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"IRI({str.__repr__(self)})"
+
+
+class LangString(str):
+    """A string with its language tag (``.lang``), e.g. ``LangString("Phổ Yên", "vi")``."""
+
+    __slots__ = ("lang",)
+
+    def __new__(cls, value: str, lang: str) -> "LangString":
+        obj = super().__new__(cls, value)
+        obj.lang = lang
+        return obj
+
+    def __repr__(self) -> str:
+        return f"LangString({str.__repr__(self)}, {self.lang!r})"
+
+    def __reduce__(self):
+        return (LangString, (str(self), self.lang))
+
+
+def to_python(term: Term | None) -> Any:
+    """A plain Python value for an RDF term.
+
+    IRIs become :class:`IRI`, language strings :class:`LangString`, ``xsd:decimal``
+    :class:`~decimal.Decimal`, integers ``int``, ``xsd:gYear`` ``int``, ``xsd:date``
+    :class:`datetime.date`, booleans ``bool``, floats ``float``; anything else its lexical form.
+
+    >>> to_python(Term("literal", "8.59", XSD + "decimal"))
+    Decimal('8.59')
+    >>> to_python(Term("literal", "2022-11-17", XSD + "date"))
+    datetime.date(2022, 11, 17)
+    """
+    if term is None:
+        return None
+    if term.kind == "uri":
+        return IRI(term.value)
+    if term.kind == "bnode":
+        return "_:" + term.value
+    if term.lang:
+        return LangString(term.value, term.lang)
+    dt = (term.datatype or "").removeprefix(XSD)
+    try:
+        if dt == "decimal":
+            return Decimal(term.value)
+        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
+            return int(term.value)
+        if dt == "gYear":
+            return int(term.value)
+        if dt == "date":
+            return _dt.date.fromisoformat(term.value[:10])
+        if dt == "boolean":
+            return term.value in ("true", "1")
+        if dt in ("double", "float"):
+            return float(term.value)
+    except ValueError:
+        return term.value
+    return term.value
+
+
+class Table(Sequence):
+    """Rows of a SELECT answer as named tuples of plain Python values.
+
+    ``table.results`` keeps the raw RDF terms; ``to_json()`` gives standard SPARQL JSON
+    results; ``to_dataframe()`` a pandas DataFrame (needs the ``pandas`` extra).
+    """
+
+    def __init__(self, results: Results) -> None:
+        self.results = results
+        self.variables = results.variables
+        self._row_type = namedtuple("Row", results.variables, rename=True)  # type: ignore[misc]
+        self._rows = [
+            self._row_type(*(to_python(r.get(v)) for v in results.variables)) for r in results.rows
+        ]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<Table {len(self)} rows: {', '.join(self.variables)}>"
+
+    def to_json(self) -> dict:
+        return self.results.to_json()
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame.
+
+        Raises:
+            ImportError: when pandas is not installed (``pip install 'tn-kg[pandas]'``).
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe() needs pandas: pip install 'tn-kg[pandas]'") from None
+        return pd.DataFrame([r._asdict() for r in self._rows], columns=list(self.variables))
+
+
+class KnowledgeGraph:
+    """The tn-kg graph behind a backend, with its stored queries.
+
+    Args:
+        backend: where queries run (:class:`~tn_kg.backends.EmbeddedBackend` or
+            :class:`~tn_kg.backends.RemoteBackend`).
+        queries: the stored-query catalogue (default: the packaged ``queries/``).
+    """
+
+    def __init__(self, backend: Backend, queries: Mapping[str, _catalogue.StoredQuery] | None = None):
+        self.backend = backend
+        if queries is None:
+            from tn_kg.resources import resource_dir
+
+            queries = _catalogue.load_catalogue(resource_dir("queries"))
+        self.queries = dict(queries)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph on {self.backend.name} backend, {len(self.queries)} stored queries>"
+
+    # -- generic ---------------------------------------------------------------------------
+
+    def query(self, slug: str, /, **params: Any) -> Table:
+        """Run the stored query ``slug`` with its parameters bound as data.
+
+        Raises:
+            UnknownQueryError: no such stored query (the message lists the valid ones).
+            ParameterError: an unknown parameter or a value of the wrong type.
+        """
+        stored = _catalogue.get(self.queries, slug)
+        return Table(self.backend.select(_catalogue.bind(stored, params)))
+
+    def sparql(self, text: str) -> Table | bool | str:
+        """Run an ad-hoc SPARQL query: a :class:`Table` for SELECT, ``bool`` for ASK,
+        N-Triples text for CONSTRUCT and DESCRIBE.
+
+        Raises:
+            QuerySyntaxError: the query is malformed (the parser's message and position).
+        """
+        form = _query_form(text)
+        if form == "ASK":
+            return self.backend.ask(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return self.backend.construct(text)
+        return Table(self.backend.select(text))
+
+    # -- named helpers ---------------------------------------------------------------------
+
+    def policies(self) -> Table:
+        """Policy documents, plans, schemes and congress resolutions, and how they relate."""
+        return self.query("policies")
+
+    def targets(self, *, period: str | None = None, year: int | None = None) -> Table:
+        """Every target; optionally those of a plan period (``"2021-2030"``) or ending in ``year``."""
+        return self.query("targets", period=period, year=year)
+
+    def indicator_series(self, indicator: str, place: str = "thai-nguyen") -> Table:
+        """Observations of ``indicator`` for ``place`` over time."""
+        return self.query("indicator-series", indicator=indicator, place=place)
+
+    def grdp_growth(self, *, year: int = 2022) -> Table:
+        """The province's GRDP growth against the national GDP growth in ``year``.
+
+        >>> row = open().grdp_growth(year=2022)[0]
+        >>> str(row.provinceGrowth), str(row.nationalGrowth)
+        ('8.59', '8.02')
+        """
+        return self.query("grdp-growth", year=year)
+
+    def sectors(self) -> Table:
+        """Each sector: technology level and assessment, products, equipment origin, companies."""
+        return self.query("sectors")
+
+    def companies(self, *, sector: str | None = None) -> Table:
+        """Companies and plants with sector, place and ownership; optionally of one sector."""
+        return self.query("companies", sector=sector)
+
+    def places_in(self, place: str) -> Table:
+        """Everything located, directly or transitively, in ``place`` (a slug or IRI).
+
+        >>> names = {str(r.label) for r in open().places_in("thai-nguyen")}
+        >>> "Phổ Yên" in " ".join(names)
+        True
+        """
+        return self.query("places-in", place=place)
+
+    def industrial_areas(self) -> Table:
+        """Industrial parks and clusters: locality, status, area, counts."""
+        return self.query("industrial-areas")
+
+    def local_orientation(self, place: str) -> Table:
+        """Sectors to develop or limit, and corridors, for a locality or zone."""
+        return self.query("local-orientation", place=place)
+
+    def solutions(self) -> Table:
+        """The groups of solutions and their tasks, in order."""
+        return self.query("solutions")
+
+    def sources_of(self, entity: str) -> Table:
+        """Every claim about ``entity``: the triple, the source and the verbatim quote."""
+        return self.query("sources-of", entity=entity)
+
+    def search(self, text: str) -> Table:
+        """Entities whose Vietnamese or English label matches ``text``, ignoring case and
+        diacritics ("pho yen" finds Phổ Yên).
+
+        >>> any(r.label == "Phổ Yên" or "Phổ Yên" in r.label for r in open().search("pho yen"))
+        True
+        """
+        from tn_kg.text import search_key
+
+        key = search_key(text)
+        if not key:
+            from tn_kg.errors import ParameterError
+
+            raise ParameterError("search text is empty")
+        return self.query("search", text=key)
+
+
+def _query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read past the prologue (comments, BASE, PREFIX)."""
+    import re
+
+    body = re.sub(r"#[^\n]*", " ", text)
+    body = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", "", body)
+    match = re.match(r"\s*([A-Za-z]+)", body)
+    if not match:
+        raise QuerySyntaxError("malformed SPARQL: empty query")
+    form = match.group(1).upper()
+    if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        raise QuerySyntaxError(f"malformed SPARQL: expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {match.group(1)!r}")
+    return form
+
+
+def open(path: str | Path | None = None, *, inferred: bool = True) -> KnowledgeGraph:  # noqa: A001
+    """The graph from a build on the embedded store.
+
+    Args:
+        path: a build folder (with ``tn-kg.nq``); default: the packaged build, else the
+            build cached for this version (made on first use).
+        inferred: False leaves out the OWL 2 RL closure (to compare what reasoning adds).
+    """
+    from tn_kg.resources import packaged_build
+
+    folder = Path(path) if path is not None else packaged_build()
+    return KnowledgeGraph(EmbeddedBackend(folder / "tn-kg.nq", inferred=inferred))
+
+
+def connect(url: str, *, timeout: float = 30.0) -> KnowledgeGraph:
+    """The graph on a SPARQL 1.1 endpoint (``url`` is its query URL)."""
+    return KnowledgeGraph(RemoteBackend(url, timeout=timeout))

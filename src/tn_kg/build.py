@@ -1,0 +1,318 @@
+"""The build: from ``ontology/``, ``data/`` and ``queries/`` to the published dumps.
+
+Steps (each a function of this package, each failing with a :class:`~tn_kg.errors.BuildError`
+that names what to fix):
+
+1. **parse** — ``ontology/**/*.ttl`` (without ``ontology/shapes/``) and ``data/*.trig``,
+   strictly, with pyoxigraph (:mod:`tn_kg.rdfio`); claims are split (:mod:`tn_kg.claims`).
+2. **quotes** — the source texts against ``SHA256SUMS``; every quote against its text; each
+   claim expanded into annotation, selectors, statements and ``tn:about`` links.
+3. **numerals** — every numeral of every source covered or excused (:mod:`tn_kg.numerals`).
+4. **reasoning** — the OWL 2 RL closure of ontology + facts, filtered, plus search labels
+   (:mod:`tn_kg.reasoning`).
+5. **validation** — SHACL shapes of ``ontology/shapes/`` and ``queries/checks/*-violation.rq``
+   (:mod:`tn_kg.validation`).
+6. **publish** — the dumps, ``void.ttl`` and ``SHA256SUMS``, atomically
+   (:mod:`tn_kg.publish`).
+
+The named graphs: ``graph:ontology`` (ontology and vocabularies), ``graph:data`` (facts,
+claims, selectors, statements), ``graph:inferred`` (the filtered closure and the search
+labels, minus anything asserted) and ``graph:metadata`` (the dataset description).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from tn_kg.errors import BuildError, CoverageError, ParseError, SourceError
+from tn_kg.namespaces import GRAPH_DATA, GRAPH_INFERRED, GRAPH_METADATA, GRAPH_ONTOLOGY
+from tn_kg.numerals import SourceCoverage
+
+STEPS = ("parse", "quotes", "numerals", "reasoning", "validation", "publish")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: counts, coverage, timings. Plain values only."""
+
+    out_dir: Path
+    files: tuple[str, ...]
+    version: str
+    modified: str
+    claims: int
+    statements: int
+    triples_ontology: int
+    triples_facts: int
+    triples_data: int
+    triples_inferred: int
+    triples_total: int
+    entities: int
+    classes: tuple[tuple[str, int], ...]  # class IRI, entity count; most frequent first
+    coverage: tuple[SourceCoverage, ...]
+    notes: tuple[str, ...]  # non-fatal SHACL results
+    timings: tuple[tuple[str, float], ...]
+
+
+def release_date(source_date_epoch: int | None = None) -> str:
+    """The dataset's date, ``YYYY-MM-DD``: from ``source_date_epoch``, else the
+    ``SOURCE_DATE_EPOCH`` environment variable, else the package's release date.
+
+    >>> release_date(0)
+    '1970-01-01'
+    """
+    from tn_kg import __release_date__
+
+    if source_date_epoch is None:
+        raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if raw:
+            try:
+                source_date_epoch = int(raw)
+            except ValueError:
+                raise BuildError(f"SOURCE_DATE_EPOCH must be whole seconds, got {raw!r}") from None
+    if source_date_epoch is None:
+        return __release_date__
+    return _dt.datetime.fromtimestamp(source_date_epoch, tz=_dt.timezone.utc).date().isoformat()
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def ontology_files(root: Path) -> list[Path]:
+    """``ontology/**/*.ttl`` without the shapes, sorted."""
+    base = root / "ontology"
+    return sorted(p for p in base.rglob("*.ttl")
+                  if "shapes" not in p.relative_to(base).parts[:-1])
+
+
+def shape_files(root: Path) -> list[Path]:
+    return sorted((root / "ontology" / "shapes").glob("*.ttl"))
+
+
+def data_files(root: Path) -> list[Path]:
+    return sorted((root / "data").glob("*.trig"))
+
+
+def load_ontology(root: Path) -> set:
+    """The ontology graph: every ontology and vocabulary file, blank nodes skolemised.
+
+    Raises:
+        ParseError: a syntax error (file:line:column), or a named graph in a Turtle file.
+    """
+    import pyoxigraph as ox
+
+    from tn_kg.rdfio import parse_file, skolemize
+
+    files = ontology_files(root)
+    if not files:
+        raise BuildError(f"no ontology files (ontology/*.ttl) under {root}")
+    triples = set()
+    for path in files:
+        display = _rel(path, root)
+        quads = parse_file(path, display=display)
+        for quad in quads:
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                raise ParseError("ontology files are plain Turtle, without named graphs", file=display)
+        triples.update(skolemize((q.triple for q in quads), context=display, display=display))
+    return triples
+
+
+def load_claims(root: Path) -> list:
+    """Every claim of ``data/*.trig``, in file order."""
+    from tn_kg.claims import check_unique, read_claims
+    from tn_kg.rdfio import parse_file
+
+    claims = []
+    for path in data_files(root):
+        display = _rel(path, root)
+        claims += read_claims(parse_file(path, display=display), file=display)
+    check_unique(claims)
+    return claims
+
+
+def load_texts(sources_dir: Path, names) -> dict[str, str]:
+    """File name -> folded text (NFC, whitespace folded) of each source."""
+    from tn_kg.text import fold_whitespace
+
+    texts = {}
+    for name in sorted(names):
+        try:
+            texts[name] = fold_whitespace((sources_dir / name).read_bytes().decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{name}: not UTF-8 ({exc})") from None
+    return texts
+
+
+def account_numerals(root: Path, texts: dict[str, str], matches: dict) -> list[SourceCoverage]:
+    """Numeral coverage of every source text (see :mod:`tn_kg.numerals`).
+
+    Raises:
+        CoverageError: a numeral neither covered nor excluded, a stale or malformed exclusion.
+    """
+    from tn_kg.numerals import coverage, coverage_failures, read_exclusions
+
+    try:
+        exclusions = read_exclusions(root / "data" / "numeral-exclusions.tsv")
+    except ValueError as exc:
+        raise CoverageError(str(exc)) from None
+    spans: dict[str, list] = {name: [] for name in texts}
+    for match in matches.values():
+        spans[match.source_file].extend(match.spans)
+    reports = [coverage(name, texts[name], spans[name], exclusions) for name in sorted(texts)]
+    failures = coverage_failures(reports, exclusions, known_files=texts)
+    if failures:
+        summary = "; ".join(r.summary() for r in reports)
+        raise CoverageError(f"numeral coverage below 100% ({summary}):\n  " + "\n  ".join(failures))
+    return reports
+
+
+def build(
+    out_dir: Path,
+    *,
+    root: Path | None = None,
+    source_date_epoch: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the graph and publish it into ``out_dir``.
+
+    Args:
+        out_dir: the output folder; replaced atomically (an existing folder must be empty or
+            a previous build).
+        root: the project folder holding ``ontology/``, ``data/`` and ``queries/`` (default:
+            the packaged or checked-out inputs, :func:`tn_kg.resources.resource_root`).
+        source_date_epoch: seconds since 1970 for ``dcterms:modified`` (default: the
+            ``SOURCE_DATE_EPOCH`` environment variable, else the release date).
+        progress: called with one line per step (the CLI prints them on stderr).
+
+    Returns:
+        A :class:`BuildReport`.
+
+    Raises:
+        BuildError: the input does not build (a subclass says which step: ``ParseError``,
+            ``QuoteError``, ``SourceError``, ``CoverageError``, ``ReasoningError``,
+            ``ValidationError``). ``out_dir`` is then left untouched.
+    """
+    import pyoxigraph as ox
+
+    from tn_kg import __version__
+    from tn_kg import claims as claims_mod
+    from tn_kg import publish as pub
+    from tn_kg import reasoning, validation
+    from tn_kg.rdfio import from_rdflib_triples, to_rdflib_graph
+    from tn_kg.resources import resource_root
+
+    say = progress or (lambda line: None)
+    root = Path(root) if root is not None else resource_root()
+    modified = release_date(source_date_epoch)
+    timings: list[tuple[str, float]] = []
+    clock = [time.perf_counter()]
+
+    def done(step: str, detail: str) -> None:
+        now = time.perf_counter()
+        timings.append((step, now - clock[0]))
+        say(f"{step:<10} {now - clock[0]:6.2f} s  {detail}")
+        clock[0] = now
+
+    # 1. parse
+    ontology = load_ontology(root)
+    claims = load_claims(root)
+    shapes = shape_files(root)
+    facts = {t for c in claims for t in c.facts}
+    done("parse", f"{len(ontology_files(root))} ontology files, {len(data_files(root))} data files, "
+                  f"{len(claims)} claims, {len(ontology)} ontology triples, {len(facts)} facts")
+
+    # 2. sources and quotes
+    sources_dir = root / "data" / "sources"
+    if not sources_dir.is_dir():
+        raise SourceError("data/sources/ is missing")
+    checksums = claims_mod.read_checksums(sources_dir)
+    texts = load_texts(sources_dir, checksums)
+    documents = claims_mod.source_files(facts)
+    claims_mod.check_document_checksums(facts, documents, checksums)
+    matches = claims_mod.match_quotes(claims, documents, texts)
+    vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
+    data = set(facts)
+    statements = 0
+    for claim in claims:
+        data.update(claim.description)
+        expanded = claims_mod.expand(claim, matches.get(claim.iri), schema_terms=vocabulary)
+        statements += sum(1 for t in expanded if t.predicate.value.endswith("#statement"))
+        data.update(expanded)
+    done("quotes", f"{len(matches)} quotes found in {len(texts)} source texts, "
+                   f"{len(claims) - len(matches)} outside-knowledge claims, {statements} statements")
+
+    # 3. numerals
+    coverage = account_numerals(root, texts, matches)
+    done("numerals", "; ".join(r.summary() for r in coverage) or "no source texts")
+
+    # 4. reasoning
+    asserted = to_rdflib_graph(ontology | facts)
+    inferred_graph = reasoning.reason(asserted)
+    inferred = set(from_rdflib_triples(inferred_graph))
+    inferred.update(reasoning.search_labels(ontology | facts | inferred))
+    inferred -= ontology | data
+    done("reasoning", f"{len(asserted)} asserted triples (ontology + facts), {len(inferred)} inferred")
+
+    # 5. validation
+    union = ontology | data | inferred
+    notes: tuple[str, ...] = ()
+    if shapes:
+        shapes_graph = validation.load_shapes(shapes, root=root)
+        results = validation.check_shacl(to_rdflib_graph(union), shapes_graph)
+        notes = tuple(r.line() for r in results)
+    checks = validation.read_checks(root / "queries" / "checks")
+    if checks:
+        store = ox.Store()
+        for name, triples in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)):
+            graph = ox.NamedNode(name)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+        validation.check_sparql(store, checks)
+    done("validation", f"{len(shapes)} shapes files, {len(checks)} SPARQL checks, "
+                       f"{len(notes)} non-fatal results")
+
+    # 6. publish
+    stats = pub.Statistics.of(union)
+    sources = sorted({m.document for m in matches.values()})
+    metadata = pub.dataset_description(stats, version=__version__, modified=modified, sources=sources)
+    files = pub.serialize_dumps({
+        GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred, GRAPH_METADATA: metadata,
+    })
+    files[pub.VOID_FILE] = pub.turtle(
+        pub.dataset_description(stats, version=__version__, modified=modified, sources=sources,
+                                files=files)
+    )
+    files[pub.SUMS] = pub.sha256sums(files)
+    out_dir = Path(out_dir).absolute()
+    pub.publish(out_dir, files)
+    done("publish", f"{len(files)} files in {out_dir}")
+
+    return BuildReport(
+        out_dir=out_dir,
+        files=tuple(sorted(files)),
+        version=__version__,
+        modified=modified,
+        claims=len(claims),
+        statements=statements,
+        triples_ontology=len(ontology),
+        triples_facts=len(facts),
+        triples_data=len(data),
+        triples_inferred=len(inferred),
+        triples_total=stats.triples,
+        entities=stats.entities,
+        classes=stats.classes,
+        coverage=tuple(coverage),
+        notes=notes,
+        timings=tuple(timings),
+    )
+
+
+__all__ = ["BuildReport", "build", "release_date", "account_numerals", "load_ontology",
+           "load_claims", "STEPS"]

@@ -1,0 +1,248 @@
+"""The catalogue of stored queries: ``queries/<slug>.rq`` with a machine-readable header.
+
+Each stored query starts with a header of ``#+`` lines (the grlc decorator convention) holding
+YAML::
+
+    #+ summary:
+    #+   en: The province's GRDP growth against the national GDP growth
+    #+   vi: Tăng trưởng GRDP của tỉnh so với tăng trưởng GDP cả nước
+    #+ question:
+    #+   en: How fast did Thái Nguyên's economy grow in a year, compared with Viet Nam's?
+    #+   vi: Kinh tế Thái Nguyên tăng trưởng bao nhiêu so với cả nước trong một năm?
+    #+ inference: false
+    #+ keywords: [GRDP, growth]
+    #+ params:
+    #+   - name: year
+    #+     type: year
+    #+     default: 2022
+    #+     description: the calendar year
+
+Parameters are bound as data: :func:`bind` renders each value as an RDF term (validated and
+serialised by rdflib's ``.n3()``) in one ``VALUES`` block placed where the query body has the
+line ``# @parameters``; the query text itself is never formatted. Unset optional parameters
+are ``UNDEF``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Mapping
+
+from tn_kg.errors import ParameterError, UnknownQueryError
+
+PARAMETER_MARKER = "# @parameters"
+PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "year", "date", "language")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# RFC 3987 in practice: an absolute IRI with a scheme and none of the characters SPARQL's
+# IRIREF forbids.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x20]+$")
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a stored query."""
+
+    name: str
+    type: str
+    default: Any = None
+    values: tuple[str, ...] = ()
+    description: str = ""
+    base: str | None = None
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A stored query with its header."""
+
+    slug: str
+    text: str
+    summary: Mapping[str, str]
+    question: Mapping[str, str]
+    inference: bool
+    keywords: tuple[str, ...] = ()
+    params: tuple[Parameter, ...] = field(default=())
+
+    @property
+    def param_names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise ParameterError(
+            f"query {self.slug!r} has no parameter {name!r}; "
+            f"valid parameters: {', '.join(self.param_names) or '(none)'}"
+        )
+
+
+def parse_header(slug: str, text: str) -> StoredQuery:
+    """Read the ``#+`` header of a stored query.
+
+    Raises:
+        ValueError: if the header is missing, is not valid YAML, or lacks a field.
+    """
+    import yaml
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif lines or line.strip():
+            break
+    if not lines:
+        raise ValueError(f"{slug}.rq: no '#+' header")
+    try:
+        meta = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{slug}.rq: header is not valid YAML: {exc}") from None
+    for key in ("summary", "question", "inference"):
+        if key not in meta:
+            raise ValueError(f"{slug}.rq: header lacks {key!r}")
+    for key in ("summary", "question"):
+        if not isinstance(meta[key], dict) or not {"en", "vi"} <= set(meta[key]):
+            raise ValueError(f"{slug}.rq: {key!r} needs 'en' and 'vi'")
+    params = []
+    for raw in meta.get("params") or []:
+        ptype = raw.get("type", "string")
+        if ptype not in PARAMETER_TYPES:
+            raise ValueError(f"{slug}.rq: parameter {raw.get('name')!r} has unknown type {ptype!r}")
+        params.append(
+            Parameter(
+                name=raw["name"],
+                type=ptype,
+                default=raw.get("default"),
+                values=tuple(str(v) for v in raw.get("values") or ()),
+                description=str(raw.get("description", "")),
+                base=raw.get("base"),
+                required=bool(raw.get("required", False)),
+            )
+        )
+    if params and PARAMETER_MARKER not in text:
+        raise ValueError(f"{slug}.rq: has parameters but no '{PARAMETER_MARKER}' line")
+    return StoredQuery(
+        slug=slug,
+        text=text,
+        summary=dict(meta["summary"]),
+        question=dict(meta["question"]),
+        inference=bool(meta["inference"]),
+        keywords=tuple(str(k) for k in meta.get("keywords") or ()),
+        params=tuple(params),
+    )
+
+
+def load_catalogue(queries_dir: Path) -> dict[str, StoredQuery]:
+    """All stored queries of a folder, by slug (sub-folders such as ``checks/`` excluded)."""
+    catalogue = {}
+    for path in sorted(queries_dir.glob("*.rq")):
+        slug = path.stem
+        if not _SLUG.match(slug):
+            raise ValueError(f"{path.name}: a slug is lower-case ASCII words joined by '-'")
+        catalogue[slug] = parse_header(slug, path.read_text(encoding="utf-8"))
+    return catalogue
+
+
+def get(catalogue: Mapping[str, StoredQuery], slug: str) -> StoredQuery:
+    """The stored query ``slug``, or an error that lists the valid slugs."""
+    try:
+        return catalogue[slug]
+    except KeyError:
+        raise UnknownQueryError(
+            f"no stored query {slug!r}; valid queries: {', '.join(sorted(catalogue))}"
+        ) from None
+
+
+def to_term(param: Parameter, value: Any):
+    """Turn one parameter value into a validated rdflib term.
+
+    Raises:
+        ParameterError: if the value does not fit the parameter's type or allowed values.
+    """
+    from rdflib import XSD, Literal, URIRef
+
+    text = str(value)
+    if param.values and text not in param.values:
+        raise ParameterError(
+            f"parameter {param.name!r} must be one of: {', '.join(param.values)} (got {text!r})"
+        )
+    if param.type == "iri":
+        if param.base and re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
+            text = param.base + text
+        if not _IRI.match(text):
+            raise ParameterError(f"parameter {param.name!r} is not a valid IRI: {text!r}")
+        return URIRef(text)
+    if param.type in ("integer", "year"):
+        if not re.fullmatch(r"[+-]?\d{1,9}", text.strip()):
+            raise ParameterError(f"parameter {param.name!r} must be a whole number (got {text!r})")
+        return Literal(int(text), datatype=XSD.integer)
+    if param.type == "decimal":
+        try:
+            return Literal(Decimal(text), datatype=XSD.decimal)
+        except InvalidOperation:
+            raise ParameterError(f"parameter {param.name!r} must be a decimal number (got {text!r})") from None
+    if param.type == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ParameterError(f"parameter {param.name!r} must be a date YYYY-MM-DD (got {text!r})")
+        return Literal(text, datatype=XSD.date)
+    if param.type == "language":
+        if not _LANG.match(text):
+            raise ParameterError(f"parameter {param.name!r} must be a language tag (got {text!r})")
+        return Literal(text)
+    return Literal(text)
+
+
+def bind(query: StoredQuery, params: Mapping[str, Any] | None = None) -> str:
+    """The query text with its parameters bound in a ``VALUES`` block.
+
+    Args:
+        query: the stored query.
+        params: values by parameter name; unset parameters take their default, else UNDEF.
+
+    Returns:
+        The SPARQL text to run.
+
+    Raises:
+        ParameterError: an unknown parameter, a missing required one, or a value of the wrong type.
+
+    Example:
+        >>> q = parse_header("demo", "#+ summary: {en: a, vi: b}\\n#+ question: {en: a, vi: b}\\n"
+        ...     "#+ inference: false\\n#+ params:\\n#+   - {name: year, type: year}\\n"
+        ...     "SELECT ?y WHERE {\\n  # @parameters\\n  BIND(?year AS ?y)\\n}\\n")
+        >>> print(bind(q, {"year": "2022"}).splitlines()[-3])
+          VALUES (?year) { (2022) }
+        >>> bind(q, {"yaer": 2022})
+        Traceback (most recent call last):
+        ...
+        tn_kg.errors.ParameterError: query 'demo' has no parameter 'yaer'; valid parameters: year
+    """
+    params = dict(params or {})
+    for name in params:
+        query.parameter(name)  # raises on an unknown name
+    if not query.params:
+        return query.text
+    names, cells = [], []
+    for p in query.params:
+        value = params.get(p.name)
+        if value is None or value == "":
+            value = p.default
+        if value is None:
+            if p.required:
+                raise ParameterError(f"query {query.slug!r} needs parameter {p.name!r}")
+            cells.append("UNDEF")
+        else:
+            cells.append(to_term(p, value).n3())
+        names.append("?" + p.name)
+    block = f"VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}"
+    out = []
+    for line in query.text.splitlines():
+        if line.strip() == PARAMETER_MARKER:
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(indent + block)
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,406 @@
+"""Publishing: deterministic dumps, the VoID/DCAT description, and an atomic swap.
+
+**Determinism.** Outputs hold no blank nodes, so a stable order of triples gives stable bytes:
+every file is written by pyoxigraph from triples sorted by their N-Triples form (subject,
+predicate, object; quads by graph first), and N-Triples / N-Quads are sorted line by line.
+Nothing depends on hash order or the clock: the date comes from ``SOURCE_DATE_EPOCH`` or the
+release date.
+
+**The metadata graph and ``void.ttl``.** ``void.ttl`` describes the dump files with their
+sizes (``dcat:byteSize``) and checksums (``spdx:checksum``); a dump cannot hold its own
+checksum, so the metadata graph *inside* the dumps has the same description without those two
+properties, and ``void.ttl`` (written after the dumps) has it with them. Counts
+(``void:triples``, ``void:entities``, partitions, ...) are over the union of the ontology,
+data and inferred graphs, not counting the metadata graph itself. ``void:entities`` counts
+the distinct IRI subjects under ``void:uriSpace``.
+
+**Atomic.** :func:`publish` writes every file into a fresh folder beside ``out_dir``, then
+swaps: the old ``out_dir`` (if any) is renamed aside, the new folder renamed into place, the
+old one removed. A failure before the swap removes the new folder and leaves ``out_dir`` as
+it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from tn_kg.errors import BuildError
+from tn_kg.namespaces import (
+    BASE, DATASET, DCAT, DCTERMS, DUMPS, OWL, PREFIXES, RDF_TYPE, SPDX, VOID, XSD,
+)
+
+TRIG = "tn-kg.trig"
+NQUADS = "tn-kg.nq"
+TURTLE = "tn-kg.ttl"
+NTRIPLES = "tn-kg.nt"
+JSONLD = "tn-kg.jsonld"
+VOID_FILE = "void.ttl"
+SUMS = "SHA256SUMS"
+DUMP_FILES = (TRIG, NQUADS, TURTLE, NTRIPLES, JSONLD)
+ALL_FILES = DUMP_FILES + (VOID_FILE, SUMS)
+
+MEDIA_TYPES = {
+    TRIG: "application/trig",
+    NQUADS: "application/n-quads",
+    TURTLE: "text/turtle",
+    NTRIPLES: "application/n-triples",
+    JSONLD: "application/ld+json",
+}
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+TITLE = {
+    "vi": "Đồ thị tri thức mở về phát triển công nghiệp tỉnh Thái Nguyên",
+    "en": "Open knowledge graph of Thái Nguyên province's industrial development",
+}
+DESCRIPTION = {
+    "vi": ("Địa danh, chính sách, ngành, doanh nghiệp, chỉ tiêu, số liệu và mục tiêu phát triển "
+           "công nghiệp của tỉnh Thái Nguyên, mỗi dữ kiện kèm nguồn và đoạn trích nguyên văn."),
+    "en": ("Places, policies, sectors, companies, indicators, observations and targets of Thái "
+           "Nguyên province's industrial development; every fact cites its source and a "
+           "verbatim quote."),
+}
+
+
+# --- serialisation --------------------------------------------------------------------------
+
+
+def _sorted_triples(triples: Iterable) -> list:
+    from tn_kg.rdfio import sort_key
+
+    return sorted(set(triples), key=sort_key)
+
+
+def _sorted_lines(text: str) -> bytes:
+    lines = sorted(set(line for line in text.split("\n") if line))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+class _Writer:
+    """A small Turtle / TriG writer for blank-node-free data, with a fixed layout.
+
+    Subjects in N-Triples order, ``rdf:type`` first among predicates, objects in N-Triples
+    order; only the prefixes that are used are declared, sorted by name. IRIs whose local
+    part would need escaping are written in full. (pyoxigraph's writer escapes ``/`` in local
+    names, which made ``claim:x\\/s\\/hash`` out of statement IRIs.)
+    """
+
+    def __init__(self, prefixes: Mapping[str, str]):
+        # longest namespace first, so that a more specific prefix wins
+        self.namespaces = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.used: set[str] = set()
+
+    def iri(self, value: str) -> str:
+        for prefix, namespace in self.namespaces:
+            if value.startswith(namespace) and _PN_LOCAL.fullmatch(value[len(namespace):]):
+                self.used.add(prefix)
+                return f"{prefix}:{value[len(namespace):]}"
+        return f"<{value}>"
+
+    def term(self, term) -> str:
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode):
+            return self.iri(term.value)
+        if isinstance(term, ox.Literal):
+            quoted = str(ox.Literal(term.value))  # N-Triples escaping of the lexical form
+            if term.language:
+                return f"{quoted}@{term.language}"
+            if term.datatype.value == XSD + "string":
+                return quoted
+            return f"{quoted}^^{self.iri(term.datatype.value)}"
+        raise BuildError(f"cannot publish a blank node: {term}")
+
+    def block(self, triples: Iterable, indent: str = "") -> list[str]:
+        from tn_kg.rdfio import sort_key
+
+        by_subject: dict = defaultdict(lambda: defaultdict(list))
+        for t in sorted(set(triples), key=sort_key):
+            by_subject[t.subject][t.predicate].append(t.object)
+        lines = []
+        for subject in sorted(by_subject, key=str):
+            predicates = sorted(by_subject[subject], key=lambda p: (p.value != RDF_TYPE, str(p)))
+            parts = []
+            for p in predicates:
+                verb = "a" if p.value == RDF_TYPE else self.iri(p.value)
+                objects = " , ".join(self.term(o) for o in sorted(by_subject[subject][p], key=str))
+                parts.append(f"{verb} {objects}")
+            lines.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(parts) + " .")
+        return lines
+
+    def header(self) -> list[str]:
+        names = dict(self.namespaces)
+        return [f"@prefix {p}: <{names[p]}> ." for p in sorted(self.used)]
+
+
+def write_turtle(triples: Iterable, prefixes: Mapping[str, str] = PREFIXES) -> bytes:
+    """Turtle of ``triples`` in the fixed layout of :class:`_Writer`."""
+    writer = _Writer(prefixes)
+    body = writer.block(triples)
+    return ("\n".join(writer.header() + [""] + body) + "\n").encode("utf-8")
+
+
+def write_trig(graphs: Mapping[str, Iterable], prefixes: Mapping[str, str] = PREFIXES) -> bytes:
+    """TriG of the named graphs ``graph IRI -> triples``, graphs in IRI order."""
+    writer = _Writer(prefixes)
+    body = []
+    for name in sorted(graphs):
+        body += ["", f"{writer.iri(name)} {{"] + writer.block(graphs[name], indent="    ") + ["}"]
+    return ("\n".join(writer.header() + body) + "\n").encode("utf-8")
+
+
+def serialize_dumps(graphs: Mapping[str, Iterable]) -> dict[str, bytes]:
+    """The five dump files of the named graphs ``graph IRI -> triples``.
+
+    ``tn-kg.trig`` and ``tn-kg.nq`` keep the named graphs; ``tn-kg.ttl``, ``tn-kg.nt`` and
+    ``tn-kg.jsonld`` hold their union.
+    """
+    import pyoxigraph as ox
+
+    graphs = {name: set(triples) for name, triples in graphs.items()}
+    quads = []
+    union = set()
+    for name in sorted(graphs):
+        graph = ox.NamedNode(name)
+        for t in _sorted_triples(graphs[name]):
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+            union.add(t)
+    triples = _sorted_triples(union)
+    return {
+        TRIG: write_trig(graphs),
+        NQUADS: _sorted_lines(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")),
+        TURTLE: write_turtle(triples),
+        NTRIPLES: _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")),
+        JSONLD: ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
+    }
+
+
+def turtle(triples: Iterable) -> bytes:
+    """Sorted Turtle of ``triples`` with the tn-kg prefixes."""
+    return write_turtle(triples)
+
+
+def sha256sums(files: Mapping[str, bytes]) -> bytes:
+    """``sha256sum`` format over ``files``, sorted by name."""
+    return "".join(
+        f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files)
+    ).encode("ascii")
+
+
+# --- VoID / DCAT ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts over the union of the content graphs."""
+
+    triples: int
+    entities: int
+    distinct_subjects: int
+    distinct_objects: int
+    classes: tuple[tuple[str, int], ...]  # class IRI -> entities, by count then IRI
+    properties: tuple[tuple[str, int], ...]  # property IRI -> triples
+
+    @classmethod
+    def of(cls, triples: Iterable) -> "Statistics":
+        import pyoxigraph as ox
+
+        union = set(triples)
+        members: dict[str, set] = defaultdict(set)
+        per_property: Counter = Counter()
+        subjects, objects = set(), set()
+        for t in union:
+            per_property[t.predicate.value] += 1
+            subjects.add(t.subject)
+            objects.add(t.object)
+            if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+                members[t.object.value].add(t.subject)
+        entities = sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(BASE))
+        return cls(
+            triples=len(union),
+            entities=entities,
+            distinct_subjects=len(subjects),
+            distinct_objects=len(objects),
+            classes=tuple(sorted(((c, len(m)) for c, m in members.items()), key=lambda x: (-x[1], x[0]))),
+            properties=tuple(sorted(per_property.items(), key=lambda x: (-x[1], x[0]))),
+        )
+
+
+def _slug(iri: str) -> str:
+    """A readable, unique path segment for a class or property IRI."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace):
+            local = iri[len(namespace):]
+            if re.fullmatch(r"[A-Za-z0-9_-]+", local):
+                return f"{prefix}-{local}"
+            break
+    return hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def dataset_description(
+    stats: Statistics,
+    *,
+    version: str,
+    modified: str,
+    sources: Sequence[str],
+    files: Mapping[str, bytes] | None = None,
+) -> list:
+    """The VoID/DCAT description of the dataset.
+
+    Args:
+        stats: counts of the content graphs.
+        version: the release (``owl:versionInfo``).
+        modified: ``YYYY-MM-DD`` (``dcterms:modified``).
+        sources: IRIs of the source documents (``dcterms:source``).
+        files: the dump files; when given, each distribution gets ``dcat:byteSize`` and an
+            ``spdx:checksum`` (``void.ttl``); when not, the description stops short of them
+            (the metadata graph inside the dumps).
+
+    Returns:
+        pyoxigraph triples, no blank nodes.
+    """
+    import pyoxigraph as ox
+
+    def n(iri: str):
+        return ox.NamedNode(iri)
+
+    def integer(value: int, datatype: str = XSD + "integer"):
+        return ox.Literal(str(value), datatype=n(datatype))
+
+    d = n(DATASET)
+    a = n(RDF_TYPE)
+    out = [
+        ox.Triple(d, a, n(VOID + "Dataset")),
+        ox.Triple(d, a, n(DCAT + "Dataset")),
+        ox.Triple(d, n(DCTERMS + "license"), n(LICENSE)),
+        ox.Triple(d, n(OWL + "versionInfo"), ox.Literal(version)),
+        ox.Triple(d, n(DCTERMS + "modified"), ox.Literal(modified, datatype=n(XSD + "date"))),
+        ox.Triple(d, n(VOID + "uriSpace"), ox.Literal(BASE)),
+        ox.Triple(d, n(VOID + "triples"), integer(stats.triples)),
+        ox.Triple(d, n(VOID + "entities"), integer(stats.entities)),
+        ox.Triple(d, n(VOID + "classes"), integer(len(stats.classes))),
+        ox.Triple(d, n(VOID + "properties"), integer(len(stats.properties))),
+        ox.Triple(d, n(VOID + "distinctSubjects"), integer(stats.distinct_subjects)),
+        ox.Triple(d, n(VOID + "distinctObjects"), integer(stats.distinct_objects)),
+    ]
+    for lang in ("en", "vi"):
+        out.append(ox.Triple(d, n(DCTERMS + "title"), ox.Literal(TITLE[lang], language=lang)))
+        out.append(ox.Triple(d, n(DCTERMS + "description"), ox.Literal(DESCRIPTION[lang], language=lang)))
+    for source in sorted(set(sources)):
+        out.append(ox.Triple(d, n(DCTERMS + "source"), n(source)))
+    vocabularies = {_namespace(c) for c, _ in stats.classes} | {_namespace(p) for p, _ in stats.properties}
+    # the standard vocabularies used (known by prefix) and tn-kg's own term namespace
+    known = {ns for ns in PREFIXES.values() if not ns.startswith(BASE)} | {PREFIXES["tn"]}
+    for namespace in sorted(vocabularies & known):
+        out.append(ox.Triple(d, n(VOID + "vocabulary"), n(namespace)))
+    for cls, count in stats.classes:
+        part = n(f"{DATASET}/class/{_slug(cls)}")
+        out += [
+            ox.Triple(d, n(VOID + "classPartition"), part),
+            ox.Triple(part, n(VOID + "class"), n(cls)),
+            ox.Triple(part, n(VOID + "entities"), integer(count)),
+        ]
+    for prop, count in stats.properties:
+        part = n(f"{DATASET}/property/{_slug(prop)}")
+        out += [
+            ox.Triple(d, n(VOID + "propertyPartition"), part),
+            ox.Triple(part, n(VOID + "property"), n(prop)),
+            ox.Triple(part, n(VOID + "triples"), integer(count)),
+        ]
+    for name in DUMP_FILES:
+        dist = n(f"{DATASET}/distribution/{name}")
+        url = n(DUMPS + name)
+        out += [
+            ox.Triple(d, n(DCAT + "distribution"), dist),
+            ox.Triple(d, n(VOID + "dataDump"), url),
+            ox.Triple(dist, a, n(DCAT + "Distribution")),
+            ox.Triple(dist, n(DCTERMS + "title"), ox.Literal(name)),
+            ox.Triple(dist, n(DCAT + "downloadURL"), url),
+            ox.Triple(dist, n(DCAT + "mediaType"),
+                      n("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[name])),
+            ox.Triple(dist, n(DCTERMS + "license"), n(LICENSE)),
+        ]
+        if files is not None:
+            checksum = n(f"{DATASET}/distribution/{name}/sha256")
+            out += [
+                ox.Triple(dist, n(DCAT + "byteSize"),
+                          integer(len(files[name]), XSD + "nonNegativeInteger")),
+                ox.Triple(dist, n(SPDX + "checksum"), checksum),
+                ox.Triple(checksum, a, n(SPDX + "Checksum")),
+                ox.Triple(checksum, n(SPDX + "algorithm"), n(SPDX + "checksumAlgorithm_sha256")),
+                ox.Triple(checksum, n(SPDX + "checksumValue"),
+                          ox.Literal(hashlib.sha256(files[name]).hexdigest(),
+                                     datatype=n(XSD + "hexBinary"))),
+            ]
+    return out
+
+
+# --- atomic publication ---------------------------------------------------------------------
+
+
+def _is_replaceable(folder: Path) -> bool:
+    """An existing output folder may be replaced if it is empty or a previous tn-kg build."""
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    entries = {p.name for p in folder.iterdir()}
+    return not entries or {TRIG, SUMS} <= entries
+
+
+def publish(out_dir: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` (name -> bytes) as the folder ``out_dir``, atomically.
+
+    Raises:
+        BuildError: if ``out_dir`` exists and is neither empty nor a previous build (it is
+            never replaced then), or if writing fails (``out_dir`` is left as it was).
+    """
+    out_dir = Path(out_dir).absolute()
+    if out_dir.exists() and not _is_replaceable(out_dir):
+        raise BuildError(
+            f"refusing to replace {out_dir}: it exists and is not a tn-kg build folder "
+            f"(no {TRIG} and {SUMS}); choose another --out or remove it"
+        )
+    parent = out_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    try:
+        for name in sorted(files):
+            with open(tmp / name, "wb") as fh:
+                fh.write(files[name])
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, 0o755)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BuildError(f"could not write the build into {parent}: {exc}") from None
+        raise
+    backup = None
+    try:
+        if out_dir.exists():
+            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=parent))
+            os.rmdir(backup)
+            os.rename(out_dir, backup)
+        os.rename(tmp, out_dir)
+    except BaseException as exc:
+        if backup is not None and backup.exists() and not out_dir.exists():
+            os.rename(backup, out_dir)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BuildError(f"could not move the build into place at {out_dir}: {exc}") from None
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

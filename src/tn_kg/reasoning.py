@@ -1,0 +1,223 @@
+"""Reasoning: the OWL 2 RL closure of ontology + facts, with its noise removed.
+
+:func:`reason` is the one entry point: it takes the asserted graph and returns what reasoning
+adds, filtered by :func:`filter_noise`. The engine is a parameter (``closure``) so that a
+faster one can replace owlrl behind an equivalence test; :func:`owlrl_closure` is the default.
+owlrl reports inconsistencies as triples (``err:ErrorMessage`` nodes with ``err:error``
+messages, namespace ``http://www.daml.org/2002/03/agents/agent-ont#``), not as exceptions:
+:func:`reason` turns them into a :class:`~tn_kg.errors.ReasoningError`.
+
+:func:`search_labels` derives the ASCII search keys that the inferred graph carries as
+``tn:searchLabel``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from tn_kg.errors import ReasoningError
+from tn_kg.namespaces import BUILTIN_NAMESPACES, OWL, RDF, RDF_TYPE, RDFS, SKOS, TN, XSD
+
+# owlrl's vocabulary for error messages (owlrl.Namespaces.ERRNS).
+ERRNS = "http://www.daml.org/2002/03/agents/agent-ont#"
+
+# A subject typed with one of these is a schema term (class, property, datatype, ontology).
+SCHEMA_TYPES = frozenset(
+    [RDFS + "Class", RDFS + "Datatype", RDF + "Property", OWL + "Ontology"]
+    + [OWL + name for name in (
+        "Class", "Restriction", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
+        "OntologyProperty", "FunctionalProperty", "InverseFunctionalProperty",
+        "TransitiveProperty", "SymmetricProperty", "AsymmetricProperty", "ReflexiveProperty",
+        "IrreflexiveProperty", "DeprecatedClass", "DeprecatedProperty",
+    )]
+)
+# Both ends of these are schema terms.
+SCHEMA_AXIOMS = frozenset([
+    RDFS + "subClassOf", RDFS + "subPropertyOf", OWL + "equivalentClass",
+    OWL + "equivalentProperty", OWL + "inverseOf", OWL + "disjointWith",
+    OWL + "propertyDisjointWith", OWL + "complementOf",
+])
+# Only the subject of these is (the object may be a class, but also a list or a literal).
+SCHEMA_SUBJECT_AXIOMS = frozenset([
+    RDFS + "domain", RDFS + "range", OWL + "propertyChainAxiom", OWL + "unionOf",
+    OWL + "intersectionOf", OWL + "oneOf", OWL + "hasKey", OWL + "disjointUnionOf",
+    OWL + "versionIRI", OWL + "versionInfo", OWL + "imports",
+])
+LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
+SEARCH_LANGUAGES = ("vi", "en")
+
+
+def schema_terms(graph) -> set:
+    """The IRIs (rdflib ``URIRef``) of classes, properties, datatypes and ontologies in ``graph``.
+
+    A schema term is: every predicate used; every object of ``rdf:type``; every subject typed
+    as a class, property, datatype or ontology (:data:`SCHEMA_TYPES`); both ends of the
+    class and property axioms (:data:`SCHEMA_AXIOMS`); the subject of
+    :data:`SCHEMA_SUBJECT_AXIOMS`; and every IRI of the ``tn:`` term namespace.
+    """
+    from rdflib import URIRef
+
+    terms = set()
+    for s, p, o in graph:
+        terms.add(p)
+        ps = str(p)
+        if ps == RDF_TYPE:
+            terms.add(o)
+            if str(o) in SCHEMA_TYPES:
+                terms.add(s)
+        elif ps in SCHEMA_AXIOMS:
+            terms.update((s, o))
+        elif ps in SCHEMA_SUBJECT_AXIOMS:
+            terms.add(s)
+        for term in (s, o):
+            if isinstance(term, URIRef) and str(term).startswith(TN):
+                terms.add(term)
+    return {t for t in terms if isinstance(t, URIRef)}
+
+
+def filter_noise(triples: Iterable, *, schema: set) -> set:
+    """Drop the closure's noise; keep what says something about the data's entities.
+
+    Dropped, and nothing else:
+
+    1. triples with a literal subject (owlrl's literal-as-resource echoes; not RDF);
+    2. triples with a blank node anywhere (owlrl's error-message nodes, checked before);
+    3. ``?x rdf:type owl:Thing``, ``?x rdf:type rdfs:Resource``;
+    4. ``owl:sameAs`` with a literal on either side, and reflexive ``?x owl:sameAs ?x``;
+    5. triples whose subject is a built-in term (in the ``rdf:``, ``rdfs:``, ``owl:`` or
+       ``xsd:`` namespaces);
+    6. triples whose subject is a schema term (:func:`schema_terms` of the asserted graph):
+       schema-level echoes such as ``C rdfs:subClassOf C``, ``P rdfs:subPropertyOf P``,
+       ``C owl:equivalentClass C``, ``P rdf:type rdf:Property``;
+    7. datatype junk: ``?x rdf:type T`` where ``T`` is ``rdfs:Literal``, ``rdfs:Datatype``,
+       ``rdf:Property``, ``rdf:PlainLiteral``, ``rdf:langString``, ``rdf:XMLLiteral``,
+       ``rdf:HTML``, ``rdf:JSON`` or any ``xsd:`` datatype.
+
+    Args:
+        triples: rdflib ``(s, p, o)`` tuples of the inferred graph.
+        schema: the schema terms of the asserted graph.
+
+    Returns:
+        The triples to keep.
+    """
+    from rdflib import BNode, Literal
+
+    same_as = OWL + "sameAs"
+    things = {OWL + "Thing", RDFS + "Resource"}
+    junk_types = {RDFS + "Literal", RDFS + "Datatype", RDF + "Property", RDF + "PlainLiteral",
+                  RDF + "langString", RDF + "XMLLiteral", RDF + "HTML", RDF + "JSON"}
+    kept = set()
+    for s, p, o in triples:
+        if isinstance(s, Literal):  # 1
+            continue
+        if isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode):  # 2
+            continue
+        ps, os_ = str(p), str(o)
+        if ps == RDF_TYPE and os_ in things:  # 3
+            continue
+        if ps == same_as and (isinstance(o, Literal) or s == o):  # 4
+            continue
+        if str(s).startswith(BUILTIN_NAMESPACES):  # 5
+            continue
+        if s in schema:  # 6
+            continue
+        if ps == RDF_TYPE and (os_ in junk_types or os_.startswith(XSD)):  # 7
+            continue
+        kept.add((s, p, o))
+    return kept
+
+
+def owlrl_closure(asserted):
+    """The OWL 2 RL closure of ``asserted`` by owlrl (a new graph; ``asserted`` untouched).
+
+    No axiomatic triples and no datatype axioms: they are all noise for the dump.
+    """
+    import owlrl
+    from rdflib import Graph
+
+    graph = Graph()
+    for triple in asserted:
+        graph.add(triple)
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(graph)
+    return graph
+
+
+def error_messages(graph) -> list[str]:
+    """owlrl's inconsistency messages in a closure, sorted."""
+    from rdflib import URIRef
+
+    return sorted(str(o) for o in graph.objects(None, URIRef(ERRNS + "error")))
+
+
+def reason(asserted, *, closure: Callable = owlrl_closure):
+    """What OWL 2 RL reasoning adds to ``asserted``, without the noise.
+
+    Args:
+        asserted: an rdflib ``Graph`` of ontology and fact triples.
+        closure: the engine: takes the asserted graph, returns a graph holding its closure.
+
+    Returns:
+        An rdflib ``Graph`` of the inferred triples (closure minus input, filtered by
+        :func:`filter_noise`).
+
+    Raises:
+        ReasoningError: if the closure holds error messages (an inconsistency, e.g. an
+            individual of two disjoint classes).
+
+    Example:
+        >>> from rdflib import Graph
+        >>> g = Graph().parse(format="turtle", data='''
+        ...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ...     <http://ex.org/Park> rdfs:subClassOf <http://ex.org/Place> .
+        ...     <http://ex.org/p1> a <http://ex.org/Park> .''')
+        >>> sorted((s.n3(), o.n3()) for s, _, o in reason(g))
+        [('<http://ex.org/p1>', '<http://ex.org/Place>')]
+    """
+    from rdflib import Graph
+
+    closed = closure(asserted)
+    errors = error_messages(closed)
+    if errors:
+        raise ReasoningError(
+            "the ontology and data are inconsistent (OWL 2 RL):\n  " + "\n  ".join(errors)
+        )
+    new = (t for t in closed if t not in asserted)
+    inferred = Graph()
+    for triple in filter_noise(new, schema=schema_terms(asserted)):
+        inferred.add(triple)
+    return inferred
+
+
+def search_labels(triples: Iterable) -> list:
+    """``tn:searchLabel`` triples for the Vietnamese and English labels among ``triples``.
+
+    For every ``rdfs:label``, ``skos:prefLabel`` or ``skos:altLabel`` tagged ``vi`` or ``en``
+    (or a subtag of them), the search key: lower case, no diacritics, ``đ`` as ``d``,
+    whitespace folded (:func:`tn_kg.text.search_key`), as a plain ``xsd:string`` literal.
+    Duplicates are merged.
+
+    Args:
+        triples: pyoxigraph triples.
+
+    Returns:
+        pyoxigraph triples, sorted.
+    """
+    import pyoxigraph as ox
+
+    from tn_kg.rdfio import sort_key
+    from tn_kg.text import search_key
+
+    out = set()
+    predicate = ox.NamedNode(TN + "searchLabel")
+    for t in triples:
+        if t.predicate.value not in LABEL_PROPERTIES or not isinstance(t.object, ox.Literal):
+            continue
+        language = (t.object.language or "").lower().split("-")[0]
+        if language not in SEARCH_LANGUAGES:
+            continue
+        key = search_key(t.object.value)
+        if key:
+            out.add(ox.Triple(t.subject, predicate, ox.Literal(key)))
+    return sorted(out, key=sort_key)
