@@ -126,7 +126,7 @@ def read_exclusions(path: Path) -> list[Exclusion]:
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not raw.strip() or raw.startswith("#"):
             continue
-        if number == 1 and raw.startswith("source_file"):
+        if raw.startswith("source_file\t"):  # the header line
             continue
         parts = raw.split("\t")
         if len(parts) != 4:
