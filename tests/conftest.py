@@ -40,3 +40,58 @@ def built(tmp_path_factory) -> Path:
     out = root.parent / "dist"
     build(out, root=root, source_date_epoch=None)
     return out
+
+
+# --- the real graph, on the embedded store and on a real SPARQL server --------------------------
+
+
+@pytest.fixture(scope="session")
+def real_build() -> Path:
+    """The repository's ontology and data, built once per session (do not modify)."""
+    from realgraph import real_dist
+
+    return real_dist()
+
+
+@pytest.fixture(scope="session")
+def kg(real_build):
+    """The real graph on the embedded store."""
+    import tn_kg
+
+    return tn_kg.open(real_build)
+
+
+@pytest.fixture(scope="session")
+def kg_asserted(real_build):
+    """The real graph on the embedded store, without the inferred graph."""
+    import tn_kg
+
+    return tn_kg.open(real_build, inferred=False)
+
+
+def _oxigraph(nquads: Path, workdir: Path):
+    from oxigraph_server import OxigraphServer
+
+    try:
+        return OxigraphServer(nquads, workdir)
+    except RuntimeError as exc:  # a missing server fails the tests, it never skips them
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url(real_build, tmp_path_factory):
+    """The query URL of an Oxigraph server holding the real build (stopped after the session)."""
+    server = _oxigraph(real_build / "tn-kg.nq", tmp_path_factory.mktemp("oxigraph"))
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_asserted_url(real_build, tmp_path_factory):
+    """The same without the inferred graph."""
+    from oxigraph_server import without_inferred
+
+    workdir = tmp_path_factory.mktemp("oxigraph-asserted")
+    server = _oxigraph(without_inferred(real_build / "tn-kg.nq", workdir / "asserted.nq"), workdir)
+    yield server.url
+    server.stop()

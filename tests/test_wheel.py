@@ -75,3 +75,25 @@ def test_console_script_builds_the_packaged_graph(installed, tmp_path):
     result = run(installed, "build", "--out", "X", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "X" / "tn-kg.nq").is_file()
+
+
+@pytest.mark.integration
+def test_every_stored_query_runs_on_a_fresh_install(installed, tmp_path):
+    """From the command line and from Python, on the packaged build (made in a fresh cache)."""
+    from tn_kg.catalogue import load_catalogue
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    catalogue = load_catalogue(REPO / "queries")
+    for slug, query in sorted(catalogue.items()):
+        params = [f"--param={k}={v}" for k, v in query.example.items()]
+        result = subprocess.run([str(installed / "tn-kg"), "query", slug, *params, "--format", "csv"],
+                                cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{slug}: {result.stderr}"
+        assert len(result.stdout.splitlines()) > 1, f"{slug} answered nothing"
+    code = ("import tn_kg; kg = tn_kg.open(); "
+            "print(sum(len(kg.query(s, **q.example)) > 0 for s, q in kg.queries.items()), len(kg.queries))")
+    result = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=True)
+    answered, total = map(int, result.stdout.split())
+    assert answered == total == len(catalogue)

@@ -232,6 +232,40 @@ class KnowledgeGraph:
         """Every claim about ``entity``: the triple, the source and the verbatim quote."""
         return self.query("sources-of", entity=entity)
 
+    def resolve(self, text: str) -> IRI:
+        """The entity that ``text`` names: an IRI, a prefixed name (``place:pho-yen``), or a
+        label (the best match of :meth:`search`).
+
+        >>> open().resolve("pho yen")
+        IRI('https://w3id.org/tn-kg/place/pho-yen')
+
+        Raises:
+            ParameterError: ``text`` is not a valid IRI and no label matches it.
+        """
+        from tn_kg.errors import ParameterError
+
+        iri = _as_iri(text)
+        if iri is not None:
+            return iri
+        found = self.search(text)
+        if not found:
+            raise ParameterError(f"no entity is called {text!r} (try 'tn-kg search')")
+        return found[0].entity
+
+    def describe(self, entity: str) -> "Description":
+        """An entity (IRI, prefixed name or label), its labels and types, and every fact about
+        it with the claim, source and verbatim quote that support it.
+
+        >>> d = open().describe("pho yen")
+        >>> d.label, d.facts[0].quote is not None
+        (LangString('thành phố Phổ Yên', 'vi'), True)
+        """
+        iri = self.resolve(entity)
+        from rdflib import URIRef
+
+        about = self.sparql(_catalogue.insert_values(_DESCRIBE, ["?entity"], [URIRef(iri).n3()]))
+        return Description(iri, about, self.sources_of(iri))
+
     def search(self, text: str) -> Table:
         """Entities whose Vietnamese or English label matches ``text``, ignoring case and
         diacritics ("pho yen" finds Phổ Yên).
@@ -239,22 +273,73 @@ class KnowledgeGraph:
         >>> any(r.label == "Phổ Yên" or "Phổ Yên" in r.label for r in open().search("pho yen"))
         True
         """
-        from tn_kg.text import search_key
+        return self.query("search", text=text)
 
-        key = search_key(text)
-        if not key:
-            from tn_kg.errors import ParameterError
 
-            raise ParameterError("search text is empty")
-        return self.query("search", text=key)
+_DESCRIBE = """
+SELECT ?label ?type WHERE {
+  # @parameters
+  { ?entity <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+  UNION { ?entity a ?type FILTER(STRSTARTS(STR(?type), "https://w3id.org/tn-kg/ontology#")) }
+} ORDER BY ?type ?label
+"""
+
+
+class Description:
+    """What :meth:`KnowledgeGraph.describe` tells about an entity.
+
+    Attributes:
+        iri: the entity.
+        labels: its labels (:class:`LangString`), Vietnamese first.
+        types: its classes in the tn-kg ontology.
+        facts: the rows of ``sources-of``: each fact with claim, source and quote.
+    """
+
+    def __init__(self, iri: IRI, about: Table, facts: Table) -> None:
+        self.iri = iri
+        self.labels = sorted({r.label for r in about if r.label is not None},
+                             key=lambda s: (getattr(s, "lang", "") != "vi", s))
+        self.types = sorted({r.type for r in about if r.type is not None})
+        self.facts = facts
+
+    @property
+    def label(self) -> str | None:
+        """The Vietnamese label, else any label."""
+        return self.labels[0] if self.labels else None
+
+    def __repr__(self) -> str:
+        return f"<Description {self.iri}: {len(self.facts)} facts>"
+
+
+def _as_iri(text: str) -> IRI | None:
+    """``text`` as an IRI if it is one (or a known prefixed name); None if it looks like a label.
+
+    Raises:
+        ParameterError: it looks like an IRI but is not a valid one.
+    """
+    import re
+
+    from tn_kg.errors import ParameterError
+    from tn_kg.namespaces import PREFIXES
+
+    text = text.strip()
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and local and not local.startswith("//"):
+        text = PREFIXES[prefix] + local
+    elif not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
+        return None
+    if not _catalogue.is_iri(text):
+        raise ParameterError(f"not a valid IRI: {text!r}")
+    return IRI(text)
 
 
 def _query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read past the prologue (comments, BASE, PREFIX)."""
     import re
 
-    body = re.sub(r"#[^\n]*", " ", text)
-    body = re.sub(r"(?is)^\s*((BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", "", body)
+    body = re.sub(r"<[^<>\"{}|^`\\\s]*>", " <> ", text)  # IRIs first: they may hold '#'
+    body = re.sub(r"#[^\n]*", " ", body)
+    body = re.sub(r"(?is)^\s*((BASE\s*<>|PREFIX\s+[^\s:]*:\s*<>)\s*)*", "", body)
     match = re.match(r"\s*([A-Za-z]+)", body)
     if not match:
         raise QuerySyntaxError("malformed SPARQL: empty query")
@@ -275,9 +360,27 @@ def open(path: str | Path | None = None, *, inferred: bool = True) -> KnowledgeG
     from tn_kg.resources import packaged_build
 
     folder = Path(path) if path is not None else packaged_build()
-    return KnowledgeGraph(EmbeddedBackend(folder / "tn-kg.nq", inferred=inferred))
+    nquads = folder / "tn-kg.nq"
+    if not nquads.is_file():
+        from tn_kg.errors import QueryError
+
+        raise QueryError(f"{folder} holds no build (tn-kg.nq); run: tn-kg build --out {folder}")
+    return KnowledgeGraph(EmbeddedBackend(nquads, inferred=inferred))
 
 
 def connect(url: str, *, timeout: float = 30.0) -> KnowledgeGraph:
-    """The graph on a SPARQL 1.1 endpoint (``url`` is its query URL)."""
+    """The graph on a SPARQL 1.1 endpoint, with the same interface as :func:`open`.
+
+    Args:
+        url: the endpoint's query URL, e.g. ``http://127.0.0.1:7878/query``.
+        timeout: seconds an answer may take; longer is an :class:`~tn_kg.errors.EndpointError`.
+
+    Raises:
+        EndpointError: ``url`` is not an http(s) URL (nothing is sent until a query runs).
+
+    >>> connect("ftp://example.org/sparql")
+    Traceback (most recent call last):
+    ...
+    tn_kg.errors.EndpointError: endpoint must be an http:// or https:// URL, not 'ftp://example.org/sparql'
+    """
     return KnowledgeGraph(RemoteBackend(url, timeout=timeout))

@@ -8,6 +8,7 @@ into plain Python values.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -204,33 +205,48 @@ class RemoteBackend:
         self.url = url
         self.timeout = timeout
 
-    def _request(self, query: str, accept: str) -> bytes:
+    def _request(self, query: str, accept: str, form: str) -> bytes:
+        """POST ``query``; the body of a successful answer of the ``accept`` type.
+
+        Raises:
+            QuerySyntaxError: the endpoint refused the query as malformed (HTTP 400).
+            EndpointError: it cannot be reached, takes longer than the timeout, answers with
+                another HTTP error, another media type, or breaks off the answer.
+        """
+        import http.client
         import socket
         import urllib.error
 
         from SPARQLWrapper import POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
-        client.setTimeout(int(max(1, self.timeout)))
         client.setQuery(query)
+        # the form decides only query vs update in SPARQLWrapper; set it rather than let it guess
+        client.queryType = form
+        client.timeout = self.timeout  # per socket operation; the deadline below bounds the whole
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
+        deadline = time.monotonic() + self.timeout
         try:
             response = client.query().response
             content_type = response.headers.get("Content-Type", "")
-            body = response.read()
+            body = _read_until(response, deadline)
+        except QueryBadFormed as exc:
+            raise QuerySyntaxError(f"endpoint {self.url} refused the query as malformed: "
+                                   f"{_one_line(_response_of(exc))}") from None
         except SPARQLWrapperException as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if "QueryBadFormed" in type(exc).__name__ or "400" in message:
-                raise QuerySyntaxError(f"endpoint {self.url} refused the query: {message}") from None
-            raise EndpointError(f"endpoint {self.url} answered with an error: {message}") from None
+            raise EndpointError(f"endpoint {self.url} answered with an error: {type(exc).__name__}: "
+                                f"{_one_line(_response_of(exc))}") from None
         except urllib.error.HTTPError as exc:
             raise EndpointError(f"endpoint {self.url} answered HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointError(f"cannot reach endpoint {self.url}: {reason}") from None
+        except urllib.error.URLError as exc:
+            raise EndpointError(f"cannot reach endpoint {self.url}: {exc.reason}") from None
+        except (socket.timeout, TimeoutError):
+            raise EndpointError(f"endpoint {self.url} did not answer within {self.timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise EndpointError(f"endpoint {self.url} broke off the answer: {type(exc).__name__}: {exc}") from None
         expected = "json" if "json" in accept else "n-triples"
         if expected not in content_type.lower():
             raise EndpointError(
@@ -239,21 +255,24 @@ class RemoteBackend:
             )
         return body
 
-    def _json(self, query: str) -> dict:
-        body = self._request(query, "application/sparql-results+json")
+    def _json(self, query: str, form: str) -> dict:
+        body = self._request(query, "application/sparql-results+json", form)
         try:
-            return json.loads(body.decode("utf-8"))
+            data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise EndpointError(f"endpoint {self.url} sent malformed JSON results: {exc}") from None
+        if not isinstance(data, dict):
+            raise EndpointError(f"endpoint {self.url} sent JSON that is not SPARQL results")
+        return data
 
     def select(self, query: str) -> Results:
-        data = self._json(query)
-        if "results" not in data:
+        data = self._json(query, "SELECT")
+        if not isinstance(data.get("results"), dict):
             raise EndpointError(f"endpoint {self.url} did not answer a SELECT with bindings")
         return Results.from_json(data)
 
     def ask(self, query: str) -> bool:
-        data = self._json(query)
+        data = self._json(query, "ASK")
         if not isinstance(data.get("boolean"), bool):
             raise EndpointError(f"endpoint {self.url} did not answer an ASK with a boolean")
         return data["boolean"]
@@ -261,12 +280,46 @@ class RemoteBackend:
     def construct(self, query: str) -> str:
         import pyoxigraph as ox
 
-        body = self._request(query, "application/n-triples")
+        body = self._request(query, "application/n-triples", "CONSTRUCT")
         try:
             triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         except SyntaxError as exc:
             raise EndpointError(f"endpoint {self.url} sent malformed N-Triples: {exc}") from None
         return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _read_until(response, deadline: float, chunk: int = 65536) -> bytes:
+    """The whole body of ``response``, or ``TimeoutError`` once ``deadline`` has passed."""
+    parts = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        part = response.read(chunk)
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+
+
+def _response_of(exc: Exception) -> bytes | None:
+    """The endpoint's answer that a SPARQLWrapper exception quotes (as ``repr`` of bytes)."""
+    import ast
+
+    _, sep, quoted = str(exc).partition("\n\nResponse:\n")
+    if not sep:
+        return None
+    try:
+        value = ast.literal_eval(quoted.strip())
+    except (ValueError, SyntaxError):
+        return quoted.encode("utf-8")
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def _one_line(response: bytes | str | None) -> str:
+    """An endpoint's error body as one line, shortened."""
+    if isinstance(response, bytes):
+        response = response.decode("utf-8", "replace")
+    text = " ".join((response or "no details").split())
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def rows_as_set(results: Results, *, bnode_agnostic: bool = True) -> list[tuple]:

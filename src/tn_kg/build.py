@@ -174,12 +174,33 @@ def account_numerals(root: Path, texts: dict[str, str], matches: dict) -> list[S
     return reports
 
 
+def load_stored_queries(root: Path) -> dict:
+    """The stored queries of ``queries/``, their headers read and their SPARQL parsed.
+
+    Raises:
+        BuildError: a header is missing or malformed, or a query does not parse.
+    """
+    from tn_kg.catalogue import check_syntax, load_catalogue
+
+    folder = root / "queries"
+    if not folder.is_dir():
+        return {}
+    try:
+        catalogue = load_catalogue(folder)
+        for query in catalogue.values():
+            check_syntax(query)
+    except ValueError as exc:
+        raise BuildError(f"queries/{exc}") from None
+    return catalogue
+
+
 def build(
     out_dir: Path,
     *,
     root: Path | None = None,
     source_date_epoch: int | None = None,
     progress: Callable[[str], None] | None = None,
+    reasoner: str = "auto",
 ) -> BuildReport:
     """Build the graph and publish it into ``out_dir``.
 
@@ -191,6 +212,9 @@ def build(
         source_date_epoch: seconds since 1970 for ``dcterms:modified`` (default: the
             ``SOURCE_DATE_EPOCH`` environment variable, else the release date).
         progress: called with one line per step (the CLI prints them on stderr).
+        reasoner: the OWL 2 RL engine: ``rules`` (SPARQL rules on pyoxigraph), ``owlrl`` (the
+            reference) or ``auto`` (``rules`` where it covers the ontology, else ``owlrl``; see
+            :func:`tn_kg.reasoning.choose_engine`). Both give the same bytes.
 
     Returns:
         A :class:`BuildReport`.
@@ -205,7 +229,7 @@ def build(
     from tn_kg import __version__
     from tn_kg import claims as claims_mod
     from tn_kg import publish as pub
-    from tn_kg import reasoning, validation
+    from tn_kg import catalogue, reasoning, validation
     from tn_kg.rdfio import from_rdflib_triples, to_rdflib_graph
     from tn_kg.resources import resource_root
 
@@ -255,11 +279,13 @@ def build(
 
     # 4. reasoning
     asserted = to_rdflib_graph(ontology | facts)
-    inferred_graph = reasoning.reason(asserted)
+    engine, closure = reasoning.choose_engine(reasoner, asserted)
+    inferred_graph = reasoning.reason(asserted, closure=closure)
     inferred = set(from_rdflib_triples(inferred_graph))
     inferred.update(reasoning.search_labels(ontology | facts | inferred))
     inferred -= ontology | data
-    done("reasoning", f"{len(asserted)} asserted triples (ontology + facts), {len(inferred)} inferred")
+    done("reasoning", f"{len(asserted)} asserted triples (ontology + facts), {len(inferred)} inferred "
+                      f"({engine})")
 
     # 5. validation
     union = ontology | data | inferred
@@ -269,6 +295,7 @@ def build(
         results = validation.check_shacl(to_rdflib_graph(union), shapes_graph)
         notes = tuple(r.line() for r in results)
     checks = validation.read_checks(root / "queries" / "checks")
+    stored_queries = load_stored_queries(root)
     if checks:
         store = ox.Store()
         for name, triples in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)):
@@ -276,12 +303,13 @@ def build(
             store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
         validation.check_sparql(store, checks)
     done("validation", f"{len(shapes)} shapes files, {len(checks)} SPARQL checks, "
-                       f"{len(notes)} non-fatal results")
+                       f"{len(notes)} non-fatal results, {len(stored_queries)} stored queries")
 
     # 6. publish
     stats = pub.Statistics.of(union)
     sources = sorted({m.document for m in matches.values()})
     metadata = pub.dataset_description(stats, version=__version__, modified=modified, sources=sources)
+    metadata += catalogue.catalogue_triples(stored_queries)
     files = pub.serialize_dumps({
         GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred, GRAPH_METADATA: metadata,
     })

@@ -16,6 +16,10 @@ YAML::
     #+     type: year
     #+     default: 2022
     #+     description: the calendar year
+    #+ example: {year: 2022}
+
+``example`` holds the parameter values that show the query's point: ``docs/queries.md`` shows
+the answer to them, and the golden tests check it.
 
 Parameters are bound as data: :func:`bind` renders each value as an RDF term (validated and
 serialised by rdflib's ``.n3()``) in one ``VALUES`` block placed where the query body has the
@@ -34,11 +38,15 @@ from typing import Any, Mapping
 from tn_kg.errors import ParameterError, UnknownQueryError
 
 PARAMETER_MARKER = "# @parameters"
-PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "year", "date", "language")
+QUERY_NAMESPACE = "https://w3id.org/tn-kg/query/"
+# "search": a text folded to the form of tn:searchLabel (lower case, no diacritics)
+PARAMETER_TYPES = ("iri", "string", "integer", "decimal", "year", "date", "language", "search")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # RFC 3987 in practice: an absolute IRI with a scheme and none of the characters SPARQL's
 # IRIREF forbids.
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\x00-\x20]+$")
+# what a slug or period name under a parameter's base looks like: "pho-yen", "2008-01_2008-07"
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -66,12 +74,20 @@ class StoredQuery:
     inference: bool
     keywords: tuple[str, ...] = ()
     params: tuple[Parameter, ...] = field(default=())
+    example: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def param_names(self) -> list[str]:
+        """The names of the parameters, in header order."""
         return [p.name for p in self.params]
 
+    @property
+    def iri(self) -> str:
+        """The query's IRI in the published catalogue."""
+        return QUERY_NAMESPACE + self.slug
+
     def parameter(self, name: str) -> Parameter:
+        """The parameter ``name``, or an error that lists the valid ones."""
         for p in self.params:
             if p.name == name:
                 return p
@@ -125,6 +141,9 @@ def parse_header(slug: str, text: str) -> StoredQuery:
         )
     if params and PARAMETER_MARKER not in text:
         raise ValueError(f"{slug}.rq: has parameters but no '{PARAMETER_MARKER}' line")
+    example = meta.get("example") or {}
+    if not isinstance(example, dict) or not set(example) <= {p.name for p in params}:
+        raise ValueError(f"{slug}.rq: 'example' must map parameter names to values")
     return StoredQuery(
         slug=slug,
         text=text,
@@ -133,6 +152,7 @@ def parse_header(slug: str, text: str) -> StoredQuery:
         inference=bool(meta["inference"]),
         keywords=tuple(str(k) for k in meta.get("keywords") or ()),
         params=tuple(params),
+        example={str(k): v for k, v in example.items()},
     )
 
 
@@ -157,6 +177,15 @@ def get(catalogue: Mapping[str, StoredQuery], slug: str) -> StoredQuery:
         ) from None
 
 
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI that SPARQL can write between ``<`` and ``>``.
+
+    >>> is_iri("https://w3id.org/tn-kg/place/pho-yen"), is_iri("pho yen"), is_iri("http://x/>")
+    (True, False, False)
+    """
+    return bool(_IRI.match(text))
+
+
 def to_term(param: Parameter, value: Any):
     """Turn one parameter value into a validated rdflib term.
 
@@ -171,9 +200,9 @@ def to_term(param: Parameter, value: Any):
             f"parameter {param.name!r} must be one of: {', '.join(param.values)} (got {text!r})"
         )
     if param.type == "iri":
-        if param.base and re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
+        if param.base and _LOCAL_NAME.fullmatch(text):
             text = param.base + text
-        if not _IRI.match(text):
+        if not is_iri(text):
             raise ParameterError(f"parameter {param.name!r} is not a valid IRI: {text!r}")
         return URIRef(text)
     if param.type in ("integer", "year"):
@@ -189,6 +218,13 @@ def to_term(param: Parameter, value: Any):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ParameterError(f"parameter {param.name!r} must be a date YYYY-MM-DD (got {text!r})")
         return Literal(text, datatype=XSD.date)
+    if param.type == "search":
+        from tn_kg.text import search_key
+
+        key = search_key(text)
+        if not key:
+            raise ParameterError(f"parameter {param.name!r} is empty")
+        return Literal(key)
     if param.type == "language":
         if not _LANG.match(text):
             raise ParameterError(f"parameter {param.name!r} must be a language tag (got {text!r})")
@@ -214,7 +250,7 @@ def bind(query: StoredQuery, params: Mapping[str, Any] | None = None) -> str:
         ...     "#+ inference: false\\n#+ params:\\n#+   - {name: year, type: year}\\n"
         ...     "SELECT ?y WHERE {\\n  # @parameters\\n  BIND(?year AS ?y)\\n}\\n")
         >>> print(bind(q, {"year": "2022"}).splitlines()[-3])
-          VALUES (?year) { (2022) }
+          VALUES (?year) { ("2022"^^<http://www.w3.org/2001/XMLSchema#integer>) }
         >>> bind(q, {"yaer": 2022})
         Traceback (most recent call last):
         ...
@@ -237,12 +273,80 @@ def bind(query: StoredQuery, params: Mapping[str, Any] | None = None) -> str:
         else:
             cells.append(to_term(p, value).n3())
         names.append("?" + p.name)
+    return insert_values(query.text, names, cells)
+
+
+def insert_values(text: str, names: list[str], cells: list[str]) -> str:
+    r"""``text`` with a one-row ``VALUES`` block in place of its ``# @parameters`` line.
+
+    Args:
+        text: a SPARQL query with a ``# @parameters`` line.
+        names: the variables, ``?name``.
+        cells: for each variable, an RDF term as rdflib's ``.n3()`` writes it, or ``UNDEF``.
+
+    >>> insert_values("SELECT * {\n  # @parameters\n}", ["?x"], ["<http://ex/a>"])
+    'SELECT * {\n  VALUES (?x) { (<http://ex/a>) }\n}\n'
+    """
     block = f"VALUES ({' '.join(names)}) {{ ({' '.join(cells)}) }}"
     out = []
-    for line in query.text.splitlines():
+    for line in text.splitlines():
         if line.strip() == PARAMETER_MARKER:
             indent = line[: len(line) - len(line.lstrip())]
             out.append(indent + block)
         else:
             out.append(line)
     return "\n".join(out) + "\n"
+
+
+def check_syntax(query: StoredQuery) -> None:
+    """Parse the query, its parameters bound to the header's example, on an empty store.
+
+    Raises:
+        ValueError: the example does not fit the parameters, or the query does not parse
+            (the parser's message and position).
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(bind(query, query.example), use_default_graph_as_union=True)
+    except ParameterError as exc:
+        raise ValueError(f"{query.slug}.rq: example: {exc}") from None
+    except SyntaxError as exc:
+        raise ValueError(f"{query.slug}.rq: malformed SPARQL: {exc}") from None
+
+
+SCHEMA_KEYWORDS = "https://schema.org/keywords"
+
+
+def catalogue_triples(catalogue: Mapping[str, StoredQuery]) -> list:
+    """The stored queries as RDF, in the style of SIB's ``sparql-examples``.
+
+    Each query is ``query:<slug>``, ``a sh:SPARQLExecutable, sh:SPARQLSelectExecutable``, with
+    ``sh:select`` its text, ``rdfs:label`` its summary and ``rdfs:comment`` its question (each
+    in English and Vietnamese), ``dcterms:identifier`` its slug and ``schema:keywords``.
+
+    Returns:
+        pyoxigraph triples, no blank nodes (the build puts them in the metadata graph).
+    """
+    import pyoxigraph as ox
+
+    from tn_kg.namespaces import DCTERMS, RDF_TYPE, RDFS, SH
+
+    def n(iri: str):
+        return ox.NamedNode(iri)
+
+    out = []
+    for slug in sorted(catalogue):
+        query = catalogue[slug]
+        q = n(query.iri)
+        out += [
+            ox.Triple(q, n(RDF_TYPE), n(SH + "SPARQLExecutable")),
+            ox.Triple(q, n(RDF_TYPE), n(SH + "SPARQLSelectExecutable")),
+            ox.Triple(q, n(SH + "select"), ox.Literal(query.text)),
+            ox.Triple(q, n(DCTERMS + "identifier"), ox.Literal(slug)),
+        ]
+        for lang in ("en", "vi"):
+            out.append(ox.Triple(q, n(RDFS + "label"), ox.Literal(query.summary[lang], language=lang)))
+            out.append(ox.Triple(q, n(RDFS + "comment"), ox.Literal(query.question[lang], language=lang)))
+        out += [ox.Triple(q, n(SCHEMA_KEYWORDS), ox.Literal(k)) for k in query.keywords]
+    return out

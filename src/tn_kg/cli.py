@@ -35,6 +35,11 @@ def handle_errors(command):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except Exception:  # a bug: show it, with its own exit code
             import traceback
 
@@ -61,9 +66,14 @@ def cli() -> None:
 @click.option("--source-date-epoch", type=int, default=None, metavar="SECONDS",
               help="Date of the dataset, in seconds since 1970 (default: $SOURCE_DATE_EPOCH, "
                    "else the release date).")
+@click.option("--reasoner", type=click.Choice(["auto", "rules", "owlrl"]), default="auto",
+              show_default=True,
+              help="OWL 2 RL engine: rules (SPARQL rules on pyoxigraph, fast), owlrl (the "
+                   "reference), auto (rules unless the ontology needs owlrl). Same output.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @handle_errors
-def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | None, quiet: bool) -> None:
+def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | None, reasoner: str,
+                  quiet: bool) -> None:
     """Parse, check quotes and numerals, reason, validate and publish the graph."""
     from tn_kg.build import build
 
@@ -71,7 +81,8 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
         if not quiet:
             click.echo(line, err=True)
 
-    report = build(out_dir, root=root, source_date_epoch=source_date_epoch, progress=say)
+    report = build(out_dir, root=root, source_date_epoch=source_date_epoch, progress=say,
+                   reasoner=reasoner)
     if quiet:
         return
     from tn_kg.namespaces import compact
@@ -89,6 +100,216 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
             say(f"  {count:6d}  {compact(cls)}")
     total = sum(seconds for _, seconds in report.timings)
     say(f"built {report.version} ({report.modified}) in {total:.1f} s: {report.out_dir}")
+
+
+@cli.command("serve", context_settings=CONTEXT)
+@click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Build folder to serve (default: the packaged build).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=7878, show_default=True, help="Port (0: any free port).")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=int, default=10_000, show_default=True,
+              help="Most rows (or triples) in an answer; more is an error, never a cut.")
+@click.option("--workers", type=int, default=None, help="Query worker processes (default: 2-4 by CPU).")
+@click.option("--allow-host", multiple=True, help="A further Host name to answer (a public name).")
+@click.option("--extra-nquads", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              multiple=True, help="Further N-Quads (test graphs) to serve, read-only.")
+@handle_errors
+def serve_command(build_dir, host, port, timeout, max_rows, workers, allow_host, extra_nquads) -> None:
+    """Serve the graph: SPARQL endpoint, query page, linked-data pages, dumps (read-only)."""
+    from tn_kg.resources import packaged_build
+    from tn_kg.server import ServerConfig, serve
+
+    config = ServerConfig(build=build_dir or packaged_build(), host=host, port=port, timeout=timeout,
+                          max_rows=max_rows, allowed_hosts=list(allow_host), extra_nquads=list(extra_nquads))
+    if workers:
+        config.workers = workers
+    serve(config)
+
+
+@cli.command("load", context_settings=CONTEXT)
+@click.option("--endpoint", required=True, help="The store's SPARQL query URL (to check the counts).")
+@click.option("--graph-store", default=None,
+              help="Its SPARQL 1.1 Graph Store URL (default: /store beside /query, Oxigraph's layout).")
+@click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Build folder to load (default: the packaged build).")
+@handle_errors
+def load_command(endpoint: str, graph_store: str | None, build_dir: Path | None) -> None:
+    """Put each named graph of the build into a SPARQL 1.1 Graph Store (HTTP PUT, idempotent)."""
+    from tn_kg.resources import packaged_build
+    from tn_kg.server import load
+
+    counts = load(build_dir or packaged_build(), endpoint, graph_store,
+                  progress=lambda line: click.echo(line, err=True))
+    click.echo(f"loaded {sum(counts.values())} triples in {len(counts)} graphs")
+
+
+# --- asking the graph -------------------------------------------------------------------------
+
+
+def graph_options(command):
+    """The options that say where queries run: a SPARQL endpoint, or a build on this machine."""
+    command = click.option("--timeout", type=float, default=30.0, show_default=True,
+                           help="Seconds an endpoint may take to answer.")(command)
+    command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, help="Build folder to query (default: the packaged build).")(command)
+    return click.option("--endpoint", metavar="URL", default=None,
+                        help="Query this SPARQL 1.1 endpoint instead of the embedded store.")(command)
+
+
+def open_graph(endpoint: str | None, build_dir: Path | None, timeout: float):
+    """The graph on ``endpoint`` if given, else the embedded store of ``build_dir`` or the
+    packaged build."""
+    import tn_kg
+
+    if endpoint:
+        return tn_kg.connect(endpoint, timeout=timeout)
+    return tn_kg.open(build_dir)
+
+
+def stored_queries() -> dict:
+    """The packaged catalogue of stored queries."""
+    from tn_kg.catalogue import load_catalogue
+    from tn_kg.resources import resource_dir
+
+    return load_catalogue(resource_dir("queries"))
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``("k=v", ...)`` as a dict; a pair without ``=`` is a usage error."""
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+                             default="table", show_default=True, help="Output format.")
+
+
+def echo_results(results, fmt: str) -> None:
+    from tn_kg.formats import render
+
+    click.echo(render(results, fmt), nl=fmt == "table")
+
+
+@cli.command("list", context_settings=CONTEXT)
+@handle_errors
+def list_command() -> None:
+    """The stored queries, with their parameters and summaries."""
+    for slug, query in sorted(stored_queries().items()):
+        params = ", ".join(p.name + ("" if p.default is None else f"={p.default}") for p in query.params)
+        marker = " (needs inference)" if query.inference else ""
+        click.echo(f"{slug}({params}){marker}\n    {query.summary['en']}\n    {query.summary['vi']}")
+
+
+@cli.command("query", context_settings=CONTEXT)
+@click.argument("slug")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (repeatable).")
+@FORMAT_OPTION
+@graph_options
+@handle_errors
+def query_command(slug: str, pairs: tuple[str, ...], fmt: str, endpoint, build_dir, timeout) -> None:
+    """Run the stored query SLUG (see 'tn-kg list')."""
+    from tn_kg import catalogue
+
+    queries = stored_queries()
+    params = parse_params(pairs)
+    catalogue.bind(catalogue.get(queries, slug), params)  # bad input fails before any query runs
+    kg = open_graph(endpoint, build_dir, timeout)
+    echo_results(kg.query(slug, **params).results, fmt)
+
+
+@cli.command("sparql", context_settings=CONTEXT)
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@FORMAT_OPTION
+@graph_options
+@handle_errors
+def sparql_command(source, fmt: str, endpoint, build_dir, timeout) -> None:
+    """Run your own SPARQL query from FILE (or - for standard input)."""
+    from tn_kg.api import Table
+
+    text = source.read()
+    answer = open_graph(endpoint, build_dir, timeout).sparql(text)
+    if isinstance(answer, Table):
+        echo_results(answer.results, fmt)
+    elif isinstance(answer, bool):
+        click.echo("true" if answer else "false")
+    else:
+        click.echo(answer, nl=False)
+
+
+@cli.command("search", context_settings=CONTEXT)
+@click.argument("text", nargs=-1, required=True)
+@FORMAT_OPTION
+@graph_options
+@handle_errors
+def search_command(text: tuple[str, ...], fmt: str, endpoint, build_dir, timeout) -> None:
+    """Entities whose label contains TEXT, ignoring case and diacritics ('pho yen' finds Phổ Yên)."""
+    found = open_graph(endpoint, build_dir, timeout).search(" ".join(text))
+    if not found and fmt == "table":
+        click.echo(f"nothing is called {' '.join(text)!r}", err=True)
+        return
+    echo_results(found.results, fmt)
+
+
+@cli.command("describe", context_settings=CONTEXT)
+@click.argument("entity", nargs=-1, required=True)
+@graph_options
+@handle_errors
+def describe_command(entity: tuple[str, ...], endpoint, build_dir, timeout) -> None:
+    """An entity (IRI, prefixed name such as place:pho-yen, or label) and its facts, each with
+    its source and quote."""
+    from tn_kg.namespaces import compact
+
+    description = open_graph(endpoint, build_dir, timeout).describe(" ".join(entity))
+    click.echo(description.iri)
+    for label in description.labels:
+        click.echo(f"  label: {label} ({getattr(label, 'lang', '')})")
+    for cls in description.types:
+        click.echo(f"  type:  {compact(cls)}")
+    claims: dict = {}
+    for fact in description.facts:
+        claims.setdefault(fact.claim, []).append(fact)
+    click.echo(f"{len(description.facts)} facts from {len(claims)} claims:")
+    for claim, facts in claims.items():
+        first = facts[0]
+        click.echo(f"\n{compact(claim)}  ({compact(first.source) if first.source else 'no source'})")
+        if first.quote:
+            click.echo(f'  "{first.quote}"')
+        for fact in facts:
+            obj = compact(fact.object) if type(fact.object).__name__ == "IRI" else repr(fact.object)
+            click.echo(f"  - {compact(fact.subject)} {compact(fact.predicate)} {obj}")
+
+
+@cli.command("catalogue", context_settings=CONTEXT)
+@click.option("--markdown", "markdown", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              default=None, help="Write the Markdown reference (docs/queries.md) here ('-': stdout).")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build folder the samples come from (default: the packaged build).")
+@handle_errors
+def catalogue_command(markdown: Path | None, build_dir: Path | None) -> None:
+    """The catalogue of stored queries: as RDF (Turtle), or as the Markdown reference."""
+    queries = stored_queries()
+    if markdown is None:
+        from tn_kg.catalogue import catalogue_triples
+        from tn_kg.publish import turtle
+
+        click.echo(turtle(catalogue_triples(queries)).decode("utf-8"), nl=False)
+        return
+    import tn_kg
+    from tn_kg.querydoc import render
+
+    text = render(queries, tn_kg.open(build_dir))
+    if str(markdown) == "-":
+        click.echo(text, nl=False)
+    else:
+        markdown.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {markdown}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,152 @@
+"""The stored queries against their golden answers, on the embedded store and on a real
+Oxigraph server over HTTP, and what inference adds to those that need it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import tn_kg
+from conftest import REPO
+from golden.regenerate import GOLDEN, cases, file_name
+from tn_kg.backends import Results, rows_as_set
+from tn_kg.catalogue import load_catalogue
+
+CATALOGUE = load_catalogue(REPO / "queries")
+CASES = cases(CATALOGUE)
+IDS = [file_name(slug, params)[: -len(".srj")] for slug, params in CASES]
+INFERENCE = sorted(slug for slug, q in CATALOGUE.items() if q.inference)
+NO_INFERENCE = sorted(slug for slug, q in CATALOGUE.items() if not q.inference)
+# Known failures, visible in one place: {case id: reason}; each is a strict xfail.
+XFAIL: dict[str, str] = {}
+SLUGS = ("policies", "targets", "indicator-series", "grdp-growth", "sectors", "companies",
+         "places-in", "industrial-areas", "local-orientation", "solutions", "sources-of", "search")
+
+
+def golden(slug: str, params: dict) -> Results:
+    path = GOLDEN / file_name(slug, params)
+    return Results.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def marks(case_id: str):
+    return [pytest.mark.xfail(reason=XFAIL[case_id], strict=True)] if case_id in XFAIL else []
+
+
+PARAMS = [pytest.param(slug, params, id=cid, marks=marks(cid)) for (slug, params), cid in zip(CASES, IDS)]
+
+
+def test_every_slug_has_a_query_and_a_golden_answer():
+    assert set(SLUGS) <= set(CATALOGUE), "a stored query of the issue is missing"
+    assert {slug for slug, _ in CASES} == set(CATALOGUE)
+    on_disk = {p.name for p in GOLDEN.glob("*.srj")}
+    assert on_disk == {file_name(s, p) for s, p in CASES}, "run: python tests/golden/regenerate.py"
+
+
+def test_the_golden_answers_are_not_empty():
+    for slug, params in CASES:
+        assert golden(slug, params).rows, f"{file_name(slug, params)} has no rows"
+
+
+@pytest.mark.parametrize("slug, params", PARAMS)
+def test_embedded_store_gives_the_golden_answer(kg, slug, params):
+    answer = kg.query(slug, **params).results
+    expected = golden(slug, params)
+    assert answer.variables == expected.variables
+    assert rows_as_set(answer) == rows_as_set(expected)
+
+
+@pytest.mark.parametrize("slug, params", PARAMS)
+def test_oxigraph_server_gives_the_golden_answer(oxigraph_url, slug, params):
+    answer = tn_kg.connect(oxigraph_url, timeout=60).query(slug, **params).results
+    expected = golden(slug, params)
+    assert answer.variables == expected.variables
+    assert rows_as_set(answer) == rows_as_set(expected)
+
+
+@pytest.mark.parametrize("slug, params", PARAMS)
+def test_embedded_and_server_answers_are_identical(kg, oxigraph_url, slug, params):
+    """Same engine on both sides, so the same terms with the same lexical forms."""
+    embedded = kg.query(slug, **params).results
+    remote = tn_kg.connect(oxigraph_url, timeout=60).query(slug, **params).results
+    assert rows_as_set(embedded, bnode_agnostic=False) == rows_as_set(remote, bnode_agnostic=False)
+
+
+@pytest.mark.parametrize("slug", INFERENCE)
+def test_asserted_only_graph_answers_less(kg, kg_asserted, slug):
+    """A query marked ``inference: true`` loses rows without the OWL 2 RL closure."""
+    params = CATALOGUE[slug].example
+    full = rows_as_set(kg.query(slug, **params).results)
+    asserted = rows_as_set(kg_asserted.query(slug, **params).results)
+    assert len(asserted) < len(full)
+
+
+@pytest.mark.parametrize("slug", INFERENCE)
+def test_asserted_only_server_answers_less(oxigraph_url, oxigraph_asserted_url, slug):
+    params = CATALOGUE[slug].example
+    full = tn_kg.connect(oxigraph_url, timeout=60).query(slug, **params)
+    asserted = tn_kg.connect(oxigraph_asserted_url, timeout=60).query(slug, **params)
+    assert len(asserted) < len(full)
+
+
+@pytest.mark.parametrize("slug", NO_INFERENCE)
+def test_queries_marked_without_inference_do_not_need_it(kg, kg_asserted, slug):
+    params = CATALOGUE[slug].example
+    assert rows_as_set(kg_asserted.query(slug, **params).results) == \
+        rows_as_set(kg.query(slug, **params).results)
+
+
+def test_some_queries_need_inference():
+    assert {"places-in", "industrial-areas", "policies", "search"} <= set(INFERENCE)
+
+
+QUOTED = """
+PREFIX tn: <https://w3id.org/tn-kg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?about ?subject ?object WHERE {
+  GRAPH <https://w3id.org/tn-kg/graph/data> {
+    ?claim oa:hasSelector/oa:exact ?quote .
+    { ?claim tn:about ?about }
+    UNION
+    { ?claim tn:statement ?statement . ?statement rdf:subject ?subject ; rdf:object ?object }
+  }
+}
+"""
+
+
+def test_every_golden_row_traces_to_a_quote(kg):
+    """Each expected row names an entity that a quoted claim is about, or holds both ends of a
+    fact that a quoted claim states (a sector and its technology level, say)."""
+    about, facts = set(), set()
+    for row in kg.sparql(QUOTED):
+        if row.about is not None:
+            about.add(str(row.about))
+        else:
+            facts.add((str(row.subject), str(row.object)))
+    for slug, params in CASES:
+        for row in golden(slug, params).rows:
+            values = {t.value for t in row.values()}
+            traced = values & about or any(s in values and o in values for s, o in facts)
+            assert traced, f"{file_name(slug, params)}: no quoted claim supports {sorted(values)}"
+
+
+def test_grdp_growth_2022_is_8_59_against_8_02(kg):
+    from decimal import Decimal
+
+    (row,) = kg.grdp_growth(year=2022)
+    assert (row.provinceGrowth, row.nationalGrowth) == (Decimal("8.59"), Decimal("8.02"))
+    assert "8,59%" in row.quote and "8,02%" in row.quote
+
+
+def test_places_in_thai_nguyen_reaches_clusters_in_districts(kg):
+    """prp-trp (tn:locatedIn is transitive): a cluster in a district is in the province."""
+    rows = {r.item.rsplit("/", 1)[1]: r for r in kg.places_in("thai-nguyen")}
+    assert rows["pho-yen"].direct is True
+    assert rows["kim-son-industrial-cluster"].direct is False
+
+
+def test_sources_of_gives_the_quote_of_the_grdp_claim(kg):
+    rows = kg.sources_of("https://w3id.org/tn-kg/observation/thai-nguyen-grdp-growth-2022")
+    assert rows and all("8,59%" in r.quote for r in rows)
+    assert {r.claim.rsplit("/", 1)[1] for r in rows} == {"003-grdp-growth-2022"}
