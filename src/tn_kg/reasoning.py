@@ -1,11 +1,14 @@
 """Reasoning: the OWL 2 RL closure of ontology + facts, with its noise removed.
 
 :func:`reason` is the one entry point: it takes the asserted graph and returns what reasoning
-adds, filtered by :func:`filter_noise`. The engine is a parameter (``closure``) so that a
-faster one can replace owlrl behind an equivalence test; :func:`owlrl_closure` is the default.
-owlrl reports inconsistencies as triples (``err:ErrorMessage`` nodes with ``err:error``
-messages, namespace ``http://www.daml.org/2002/03/agents/agent-ont#``), not as exceptions:
-:func:`reason` turns them into a :class:`~tn_kg.errors.ReasoningError`.
+adds, filtered by :func:`filter_noise`. The engine is a parameter (``closure``):
+:func:`owlrl_closure` is the reference and the default of :func:`reason`;
+:func:`rules_closure` (:mod:`tn_kg.rules`, the OWL 2 RL rules tn-kg needs as SPARQL UPDATE on
+pyoxigraph) gives the same filtered result, proven by an equivalence test, and is what the build
+uses unless told otherwise (:func:`choose_engine`). Both report inconsistencies as owlrl does, as
+triples (``err:ErrorMessage`` nodes with ``err:error`` messages, namespace
+``http://www.daml.org/2002/03/agents/agent-ont#``), not as exceptions: :func:`reason` turns them
+into a :class:`~tn_kg.errors.ReasoningError`.
 
 :func:`search_labels` derives the ASCII search keys that the inferred graph carries as
 ``tn:searchLabel``.
@@ -131,17 +134,96 @@ def owlrl_closure(asserted):
     """The OWL 2 RL closure of ``asserted`` by owlrl (a new graph; ``asserted`` untouched).
 
     No axiomatic triples and no datatype axioms: they are all noise for the dump.
+
+    Raises:
+        ReasoningError: an ``xsd:decimal`` literal whose lexical form is not a decimal (owlrl
+            itself stops on it with ``decimal.InvalidOperation`` instead of reporting it).
     """
+    import decimal
+
     import owlrl
     from rdflib import Graph
 
     graph = Graph()
     for triple in asserted:
         graph.add(triple)
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(graph)
+    try:
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(graph)
+    except decimal.InvalidOperation:
+        raise ReasoningError(
+            "the ontology and data are inconsistent (OWL 2 RL):\n  "
+            + "\n  ".join(_bad_decimals(asserted))
+        ) from None
     return graph
+
+
+def _bad_decimals(graph) -> list[str]:
+    """owlrl's dt-not-type message for every ``xsd:decimal`` literal that is not a decimal."""
+    import decimal
+
+    from rdflib import Literal
+
+    bad = set()
+    for o in graph.objects():
+        if isinstance(o, Literal) and str(o.datatype) == XSD + "decimal":
+            try:
+                decimal.Decimal(str(o))
+            except decimal.InvalidOperation:
+                bad.add(f"Lexical value of the literal '{o}' does not match its datatype ({o.datatype})")
+    return sorted(bad)
+
+
+def rules_closure(asserted):
+    """The OWL 2 RL closure of ``asserted`` by tn-kg's SPARQL rules on pyoxigraph
+    (:func:`tn_kg.rules.rdflib_closure`; a new graph, ``asserted`` untouched).
+
+    Raises:
+        tn_kg.rules.UnsupportedConstruct: ``asserted`` uses OWL vocabulary the rules do not
+            cover (then use :func:`owlrl_closure`).
+    """
+    from tn_kg.rules import rdflib_closure
+
+    return rdflib_closure(asserted)
+
+
+# The engines by name: ``owlrl`` is the reference, ``rules`` the fast one.
+ENGINES: dict[str, Callable] = {"rules": rules_closure, "owlrl": owlrl_closure}
+# What ``tn-kg build --reasoner`` accepts; ``auto`` is the rules engine where it can be used.
+ENGINE_CHOICES = ("auto", "rules", "owlrl")
+
+
+def choose_engine(name: str, asserted) -> tuple[str, Callable]:
+    """The engine to reason over ``asserted`` with: ``(name, closure)``.
+
+    ``auto`` picks ``rules`` when pyoxigraph can be imported and ``asserted`` uses no OWL
+    vocabulary outside the rules (:data:`tn_kg.rules.UNSUPPORTED`), else ``owlrl``.
+
+    Raises:
+        ValueError: an unknown engine name.
+
+    >>> from rdflib import Graph
+    >>> choose_engine("auto", Graph())[0], choose_engine("owlrl", Graph())[0]
+    ('rules', 'owlrl')
+    """
+    if name not in ENGINE_CHOICES:
+        raise ValueError(f"unknown reasoner {name!r}: choose one of {', '.join(ENGINE_CHOICES)}")
+    if name != "auto":
+        return name, ENGINES[name]
+    try:
+        import pyoxigraph  # noqa: F401
+
+        from tn_kg.rules import UNSUPPORTED
+    except ImportError:
+        return "owlrl", owlrl_closure
+    from rdflib import URIRef
+
+    rdf_type = URIRef(RDF_TYPE)
+    for iri in map(URIRef, UNSUPPORTED):
+        if (None, iri, None) in asserted or (None, rdf_type, iri) in asserted:
+            return "owlrl", owlrl_closure
+    return "rules", rules_closure
 
 
 def error_messages(graph) -> list[str]:
@@ -156,7 +238,8 @@ def reason(asserted, *, closure: Callable = owlrl_closure):
 
     Args:
         asserted: an rdflib ``Graph`` of ontology and fact triples.
-        closure: the engine: takes the asserted graph, returns a graph holding its closure.
+        closure: the engine: takes the asserted graph, returns a graph holding its closure
+            (the asserted triples may be left out) and owlrl's ``err:`` error triples.
 
     Returns:
         An rdflib ``Graph`` of the inferred triples (closure minus input, filtered by
