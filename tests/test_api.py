@@ -81,7 +81,8 @@ def test_describe_gives_facts_with_sources_and_quotes(kg):
 
 
 def test_to_dataframe(kg):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     frame = kg.targets(period="2021-2030").to_dataframe()
     assert isinstance(frame, pd.DataFrame) and len(frame) == 4 and "statedValue" in frame.columns
 

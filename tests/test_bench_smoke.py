@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-import pytest
 
 from conftest import REPO
 
 
 def test_bench_quick_writes_results(tmp_path):
-    pytest.importorskip("matplotlib")
     sys.path.insert(0, str(REPO))
     from bench.run import main
 
