@@ -53,6 +53,13 @@ def test_malformed_sparql_exits_2_with_one_line(real_build):
 
 def test_not_a_query_form_is_refused(kg):
     with pytest.raises(QuerySyntaxError, match="expected SELECT, ASK, CONSTRUCT or DESCRIBE"):
+        kg.sparql("DESCRIBEX <a:b>")
+
+
+def test_an_update_is_refused_as_read_only(kg):
+    from tn_kg.server.guard import UpdateRefused
+
+    with pytest.raises(UpdateRefused, match="read-only"):
         kg.sparql("INSERT DATA { <a:b> <a:b> <a:b> }")
 
 
@@ -183,3 +190,20 @@ def test_a_well_formed_answer_from_a_loopback_server_is_read():
 def test_endpoint_must_be_http():
     with pytest.raises(EndpointError, match="http:// or https://"):
         tn_kg.connect("file:///etc/passwd")
+
+
+def test_service_is_refused_before_anything_runs(kg):
+    """SERVICE would make the embedded engine open a connection: refused on the query text."""
+    from tn_kg.server.guard import RefusedQuery
+
+    with pytest.raises(RefusedQuery, match="SERVICE"):
+        kg.sparql("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    with pytest.raises(RefusedQuery, match="SERVICE"):
+        kg.sparql("SELECT * WHERE { SERVIC\\u0045 <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def test_cli_sparql_refuses_service_with_exit_2(real_build):
+    result = run("sparql", "-", "--build", str(real_build),
+                 input="SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    assert result.exit_code == 2, result.output
+    assert "SERVICE" in result.stderr and "Traceback" not in result.stderr

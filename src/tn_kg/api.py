@@ -168,8 +168,12 @@ class KnowledgeGraph:
 
         Raises:
             QuerySyntaxError: the query is malformed (the parser's message and position).
+            RefusedQuery: ``SERVICE`` (federation), a SPARQL Update, or a query too long or
+                too deeply nested to parse safely; refused before anything runs.
         """
-        form = _query_form(text)
+        from tn_kg.server.guard import inspect
+
+        form = inspect(text).form
         if form == "ASK":
             return self.backend.ask(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -331,22 +335,6 @@ def _as_iri(text: str) -> IRI | None:
     if not _catalogue.is_iri(text):
         raise ParameterError(f"not a valid IRI: {text!r}")
     return IRI(text)
-
-
-def _query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, read past the prologue (comments, BASE, PREFIX)."""
-    import re
-
-    body = re.sub(r"<[^<>\"{}|^`\\\s]*>", " <> ", text)  # IRIs first: they may hold '#'
-    body = re.sub(r"#[^\n]*", " ", body)
-    body = re.sub(r"(?is)^\s*((BASE\s*<>|PREFIX\s+[^\s:]*:\s*<>)\s*)*", "", body)
-    match = re.match(r"\s*([A-Za-z]+)", body)
-    if not match:
-        raise QuerySyntaxError("malformed SPARQL: empty query")
-    form = match.group(1).upper()
-    if form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-        raise QuerySyntaxError(f"malformed SPARQL: expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {match.group(1)!r}")
-    return form
 
 
 def open(path: str | Path | None = None, *, inferred: bool = True) -> KnowledgeGraph:  # noqa: A001
