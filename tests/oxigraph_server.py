@@ -76,11 +76,7 @@ class OxigraphServer:
         raise RuntimeError(f"oxigraph did not answer within {seconds:g} s on {self.url}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        from serverutil import stop_process
+
+        stop_process(self.proc)
         self.log.close()

@@ -54,12 +54,19 @@ class Server:
                             {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        stop_process(self.proc)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a test server process, killing it if it does not exit within 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def start_server(build: Path, *args: str, timeout: float = 90.0) -> Server:
