@@ -69,6 +69,22 @@ def kg_asserted(real_build):
     return tn_kg.open(real_build, inferred=False)
 
 
+@pytest.fixture(scope="session")
+def kg_rdflib(real_build):
+    """The real graph on plain rdflib, rdflib's own SPARQL engine (slow: a reference)."""
+    import tn_kg
+
+    return tn_kg.open(real_build, engine="rdflib")
+
+
+@pytest.fixture(scope="session")
+def kg_rdflib_asserted(real_build):
+    """The real graph on plain rdflib, without the inferred graph."""
+    import tn_kg
+
+    return tn_kg.open(real_build, engine="rdflib", inferred=False)
+
+
 def _oxigraph(nquads: Path, workdir: Path):
     from oxigraph_server import OxigraphServer
 

@@ -100,6 +100,64 @@ def test_open_without_a_build_is_a_clear_error(tmp_path):
         tn_kg.open(tmp_path)
 
 
+def test_open_with_an_unknown_engine_is_a_clear_error(real_build):
+    from tn_kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="valid engines: pyoxigraph, rdflib"):
+        tn_kg.open(real_build, engine="jena")
+
+
+def test_table_results_are_the_backend_answer(kg):
+    """The raw terms of a table (made when first asked for) are what the backend answers."""
+    from tn_kg.catalogue import bind
+
+    table = kg.policies()
+    expected = kg.backend.select(bind(kg.queries["policies"]))
+    assert table.results == expected and table.to_json() == expected.to_json()
+    assert [tuple(row) for row in table] == [tuple(row) for row in Table(expected)]
+
+
+def test_rdflib_engine_gives_the_same_plain_values(kg, kg_rdflib):
+    assert kg_rdflib.backend.name == "rdflib"
+    assert list(kg_rdflib.grdp_growth(year=2022)) == list(kg.grdp_growth(year=2022))
+    places = {r.item for r in kg.places_in("thai-nguyen")}
+    assert places and {r.item for r in kg_rdflib.places_in("thai-nguyen")} == places
+    assert kg_rdflib.sparql("ASK { <https://w3id.org/tn-kg/place/pho-yen> ?p ?o }") is True
+    text = kg_rdflib.sparql("CONSTRUCT { <https://w3id.org/tn-kg/place/pho-yen> ?p ?o } "
+                            "WHERE { <https://w3id.org/tn-kg/place/pho-yen> ?p ?o }")
+    assert "<https://w3id.org/tn-kg/place/pho-yen>" in text
+
+
+def test_rdflib_engine_refuses_service_and_fetches_no_from(kg_rdflib, monkeypatch):
+    """As safe as the embedded store: SERVICE is refused before anything runs (also on the
+    backend itself, which rdflib would otherwise send over HTTP), and FROM names a graph of the
+    build or nothing: it is never fetched."""
+    import rdflib
+    import rdflib.plugins.sparql
+
+    from tn_kg.errors import QuerySyntaxError
+    from tn_kg.server.guard import RefusedQuery
+
+    def no_fetching(*args, **kwargs):
+        raise AssertionError("rdflib tried to fetch a graph")
+
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(RefusedQuery):
+        kg_rdflib.sparql(service)
+    with pytest.raises(RefusedQuery):
+        kg_rdflib.backend.select(service)
+    monkeypatch.setattr(rdflib.Graph, "parse", no_fetching)
+    assert kg_rdflib.backend.select("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }").rows == ()
+    ontology = ("SELECT ?c FROM <https://w3id.org/tn-kg/graph/ontology> "
+                "WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> }")
+    assert kg_rdflib.backend.select(ontology).rows
+    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is True  # rdflib's own setting is left alone
+    with pytest.raises(QuerySyntaxError, match="not a SELECT query"):
+        kg_rdflib.backend.select("ASK { ?s ?p ?o }")
+    with pytest.raises(QuerySyntaxError, match="malformed SPARQL"):
+        kg_rdflib.backend.select("SELECT ?s WHERE { ?s ?p }")
+
+
 @pytest.mark.parametrize("name", ["tn_kg.api", "tn_kg.catalogue", "tn_kg.formats"])
 def test_docstring_examples(name, real_build, monkeypatch):
     """The examples run against the session's build (``tn_kg.open()`` would build the packaged

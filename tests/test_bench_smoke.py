@@ -24,8 +24,45 @@ def test_bench_quick_writes_results(tmp_path):
     # owlrl on the synthetic graph is over the quick run's 2 s budget: the give-up is recorded.
     assert any(r["status"] == "gave up" for r in results["scaling"])
     assert all(r["status"] in ("ok", "gave up") for r in results["scaling"])
-    assert "| reasoning |" in (out / "results.md").read_text(encoding="utf-8")
+    md = (out / "results.md").read_text(encoding="utf-8")
+    assert "| reasoning |" in md
     assert (out / "scaling.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # the whole build, fast and naive, with the time of each phase
+    build = saved["build"]
+    assert build["fast"]["status"] == build["naive"]["status"] == "ok"
+    assert build["ratio"] > 0 and set(build["naive"]["phases_median_s"]) == {
+        "parse", "reasoning", "validation", "serialise"}
+    slugs = sorted(p.stem for p in (REPO / "queries").glob("*.rq"))
+    # cold command line: the floor and two stored queries, each answer checked
+    cli = saved["cli"]
+    assert cli["floor"]["status"] == "ok"
+    assert len(cli["queries"]) == 2
+    assert all(r["status"] == "ok" and r["answer_ok"] for r in cli["queries"].values())
+    # every stored query warm on both engines, the answers compared
+    queries = saved["queries"]["queries"]
+    assert sorted(queries) == slugs
+    assert all(r["embedded"]["status"] == "ok" and r["identical"] is True for r in queries.values())
+    # every stored query over HTTP on both servers, the same answers
+    http = saved["http"]["queries"]
+    assert sorted(http) == slugs
+    assert all(r[name]["identical"] for r in http.values() for name in ("tn-kg", "oxigraph"))
+    # the throughput runs: both servers, each client count, no wrong answer
+    runs = saved["throughput"]["runs"]
+    assert {(r["clients"], r["server"]) for r in runs} == {
+        (n, s) for n in (1, 16) for s in ("tn-kg", "oxigraph")}
+    assert all(r["requests"] > 0 and r["error_count"] == 0 for r in runs)
+    # the targets table comes first and says of each target whether it is met
+    assert md.index("## Targets") < md.index("## The build, whole")
+    assert len(saved["targets"]) == 7 and all(t["met"] in (True, False) for t in saved["targets"])
+    for heading in ("## Cold command line", "## Stored queries, warm", "## Stored queries over HTTP",
+                    "## Throughput under concurrent clients"):
+        assert heading in md
+
+    # --only reruns some sections and keeps the others from the results file
+    again = main(["--quick", "--only", "cli", "--out", str(out)])
+    assert again["scaling"] == saved["scaling"] and again["throughput"] == saved["throughput"]
+    assert again["cli"]["queries"] and "## Throughput" in (out / "results.md").read_text(encoding="utf-8")
 
 
 def test_synthetic_generator_is_deterministic():

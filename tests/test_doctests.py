@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "tn_kg.build",
+    "tn_kg.catalogue",
     "tn_kg.claims",
     "tn_kg.errors",
     "tn_kg.namespaces",
@@ -17,6 +18,8 @@ MODULES = [
     "tn_kg.rdfio",
     "tn_kg.reasoning",
     "tn_kg.resources",
+    "tn_kg.rules",
+    "tn_kg.shacl",
     "tn_kg.text",
     "tn_kg.validation",
 ]

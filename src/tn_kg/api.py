@@ -6,19 +6,23 @@
 >>> (row.provinceGrowth, row.nationalGrowth)
 (Decimal('8.59'), Decimal('8.02'))
 
-``tn_kg.connect("http://127.0.0.1:7878/query")`` gives the same interface over HTTP.
+``tn_kg.connect("http://127.0.0.1:7878/query")`` gives the same interface over HTTP, and
+``tn_kg.open(engine="rdflib")`` over rdflib's own SPARQL engine (slow; a reference to check
+answers against).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections import namedtuple
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from tn_kg import catalogue as _catalogue
-from tn_kg.backends import XSD, Backend, EmbeddedBackend, RemoteBackend, Results, Term
+from tn_kg.backends import (XSD, Backend, EmbeddedBackend, RdflibBackend, RemoteBackend, Results,
+                            Term, rows_of)
 from tn_kg.errors import QuerySyntaxError
 
 
@@ -48,6 +52,28 @@ class LangString(str):
         return (LangString, (str(self), self.lang))
 
 
+def _date(lexical: str) -> _dt.date:
+    return _dt.date.fromisoformat(lexical[:10])
+
+
+def _boolean(lexical: str) -> bool:
+    return lexical in ("true", "1")
+
+
+# The Python value of a literal by its datatype (a local name of XSD stands for itself too)
+_CONVERTERS: dict[str, Any] = {}
+for _names, _convert in (
+    (("decimal",), Decimal),
+    (("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "gYear"), int),
+    (("date",), _date),
+    (("boolean",), _boolean),
+    (("double", "float"), float),
+):
+    for _name in _names:
+        _CONVERTERS[_name] = _CONVERTERS[XSD + _name] = _convert
+del _names, _convert, _name
+
+
 def to_python(term: Term | None) -> Any:
     """A plain Python value for an RDF term.
 
@@ -62,50 +88,147 @@ def to_python(term: Term | None) -> Any:
     """
     if term is None:
         return None
-    if term.kind == "uri":
+    kind = term.kind
+    if kind == "uri":
         return IRI(term.value)
-    if term.kind == "bnode":
+    if kind == "bnode":
         return "_:" + term.value
     if term.lang:
         return LangString(term.value, term.lang)
-    dt = (term.datatype or "").removeprefix(XSD)
+    convert = _CONVERTERS.get(term.datatype or "")
+    if convert is None:
+        return term.value
     try:
-        if dt == "decimal":
-            return Decimal(term.value)
-        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-            return int(term.value)
-        if dt == "gYear":
-            return int(term.value)
-        if dt == "date":
-            return _dt.date.fromisoformat(term.value[:10])
-        if dt == "boolean":
-            return term.value in ("true", "1")
-        if dt in ("double", "float"):
-            return float(term.value)
+        return convert(term.value)
     except ValueError:
         return term.value
-    return term.value
+
+
+@functools.lru_cache(maxsize=256)
+def _row_type(variables: tuple[str, ...]) -> type:
+    """The named-tuple class of the rows of an answer with these variables."""
+    return namedtuple("Row", variables, rename=True)  # type: ignore[misc]
+
+
+class _Native:
+    """Plain Python values of a backend's native terms (see ``select_native`` of
+    :class:`~tn_kg.backends.EmbeddedBackend`), each converted once through :func:`to_python`.
+
+    A language string is remembered as its text and tag and made anew for every cell: a
+    :class:`LangString`'s ``lang`` can be set, so cells do not share one.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, to_term) -> None:
+        self.to_term = to_term
+        self.values: dict = {}
+
+    def value(self, native) -> Any:
+        value = to_python(self.to_term(native))
+        if len(self.values) >= self.LIMIT:
+            self.values.clear()
+        self.values[native] = _LangText(value, value.lang) if type(value) is LangString else value
+        return value
+
+    def rows(self, row_type: type, rows: list) -> list:
+        get = self.values.get
+        convert = self.value
+        new = tuple.__new__
+        missing = _MISSING
+        out = []
+        for row in rows:
+            cells = []
+            for native in row:
+                if native is None:
+                    cells.append(None)
+                    continue
+                value = get(native, missing)
+                if value is missing:
+                    value = convert(native)
+                elif type(value) is _LangText:
+                    value = _lang_string(value)
+                cells.append(value)
+            out.append(new(row_type, cells))
+        return out
+
+
+class _LangText(tuple):
+    """A remembered language string: (text, tag)."""
+
+    __slots__ = ()
+
+    def __new__(cls, text: str, lang: str) -> "_LangText":
+        return tuple.__new__(cls, (text, lang))
+
+
+def _lang_string(remembered: tuple) -> LangString:
+    value = str.__new__(LangString, remembered[0])
+    value.lang = remembered[1]
+    return value
+
+
+_MISSING = object()
 
 
 class Table(Sequence):
     """Rows of a SELECT answer as named tuples of plain Python values.
 
     ``table.results`` keeps the raw RDF terms; ``to_json()`` gives standard SPARQL JSON
-    results; ``to_dataframe()`` a pandas DataFrame (needs the ``pandas`` extra).
+    results; ``to_dataframe()`` a pandas DataFrame (needs the ``pandas`` extra). Both views
+    are made from the engine's answer when first used, so a caller that wants only one of them
+    (the command line prints ``results``) does not pay for the other.
     """
 
     def __init__(self, results: Results) -> None:
-        self.results = results
+        self._results: Results | None = results
+        self._native: _Native | None = None
+        self._native_rows: list | None = None
+        self._made: list | None = None
         self.variables = results.variables
-        self._row_type = namedtuple("Row", results.variables, rename=True)  # type: ignore[misc]
-        self._rows = [
-            self._row_type(*(to_python(r.get(v)) for v in results.variables)) for r in results.rows
-        ]
+
+    @classmethod
+    def _of_native(cls, variables: tuple[str, ...], rows: list, native: _Native) -> "Table":
+        """A table of rows of a backend's native terms: the rows of Python values and
+        :attr:`results` are made when first asked for."""
+        table = cls.__new__(cls)
+        table._results = None
+        table._native = native
+        table._native_rows = rows
+        table._made = None
+        table.variables = variables
+        return table
+
+    @property
+    def results(self) -> Results:
+        """The answer as RDF terms (:class:`~tn_kg.backends.Results`)."""
+        if self._results is None:
+            to_term = self._native.to_term  # type: ignore[union-attr]
+            self._results = Results(self.variables, rows_of(self.variables, self._native_rows or [], to_term))
+        return self._results
+
+    @property
+    def _rows(self) -> list:
+        """The rows as named tuples, made on first use."""
+        made = self._made
+        if made is None:
+            row_type = _row_type(self.variables)
+            if self._native is not None:
+                made = self._native.rows(row_type, self._native_rows or [])
+            else:
+                new = tuple.__new__
+                names = self.variables
+                made = [new(row_type, [to_python(r.get(v)) for v in names])
+                        for r in self._results.rows]  # type: ignore[union-attr]
+            self._made = made
+        return made
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._rows[index]
 
     def __len__(self) -> int:
+        if self._made is None and self._native_rows is not None:
+            return len(self._native_rows)
         return len(self._rows)
 
     def __iter__(self) -> Iterator:
@@ -134,8 +257,8 @@ class KnowledgeGraph:
     """The tn-kg graph behind a backend, with its stored queries.
 
     Args:
-        backend: where queries run (:class:`~tn_kg.backends.EmbeddedBackend` or
-            :class:`~tn_kg.backends.RemoteBackend`).
+        backend: where queries run (:class:`~tn_kg.backends.EmbeddedBackend`,
+            :class:`~tn_kg.backends.RdflibBackend` or :class:`~tn_kg.backends.RemoteBackend`).
         queries: the stored-query catalogue (default: the packaged ``queries/``).
     """
 
@@ -146,6 +269,17 @@ class KnowledgeGraph:
 
             queries = _catalogue.load_catalogue(resource_dir("queries"))
         self.queries = dict(queries)
+        native_term = getattr(backend, "native_term", None)
+        self._native = _Native(native_term) if native_term is not None else None
+        self._bound: dict = {}  # the text of a stored query with parameters bound, by both
+
+    def _select(self, text: str) -> Table:
+        """A SELECT query's answer as a :class:`Table`, through the backend's native terms
+        where it has them."""
+        if self._native is not None:
+            variables, rows = self.backend.select_native(text)  # type: ignore[attr-defined]
+            return Table._of_native(variables, rows, self._native)
+        return Table(self.backend.select(text))
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph on {self.backend.name} backend, {len(self.queries)} stored queries>"
@@ -160,7 +294,18 @@ class KnowledgeGraph:
             ParameterError: an unknown parameter or a value of the wrong type.
         """
         stored = _catalogue.get(self.queries, slug)
-        return Table(self.backend.select(_catalogue.bind(stored, params)))
+        try:
+            key = (stored.text, tuple(sorted(params.items())))
+            text = self._bound.get(key)
+        except TypeError:  # an unhashable value: bind it (and let bind say what is wrong)
+            key, text = None, None
+        if text is None:
+            text = _catalogue.bind(stored, params)
+            if key is not None:
+                if len(self._bound) >= 1024:
+                    self._bound.clear()
+                self._bound[key] = text
+        return self._select(text)
 
     def sparql(self, text: str) -> Table | bool | str:
         """Run an ad-hoc SPARQL query: a :class:`Table` for SELECT, ``bool`` for ASK,
@@ -178,7 +323,7 @@ class KnowledgeGraph:
             return self.backend.ask(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return self.backend.construct(text)
-        return Table(self.backend.select(text))
+        return self._select(text)
 
     # -- named helpers ---------------------------------------------------------------------
 
@@ -337,22 +482,41 @@ def _as_iri(text: str) -> IRI | None:
     return IRI(text)
 
 
-def open(path: str | Path | None = None, *, inferred: bool = True) -> KnowledgeGraph:  # noqa: A001
-    """The graph from a build on the embedded store.
+ENGINES = ("pyoxigraph", "rdflib")
+
+
+def open(path: str | Path | None = None, *, inferred: bool = True,  # noqa: A001
+         engine: str = "pyoxigraph") -> KnowledgeGraph:
+    """The graph from a build, queried in this process.
 
     Args:
         path: a build folder (with ``tn-kg.nq``); default: the packaged build, else the
             build cached for this version (made on first use).
         inferred: False leaves out the OWL 2 RL closure (to compare what reasoning adds).
+        engine: ``"pyoxigraph"`` (the default: an in-memory Oxigraph store,
+            :class:`~tn_kg.backends.EmbeddedBackend`) or ``"rdflib"`` (rdflib's own SPARQL
+            engine, :class:`~tn_kg.backends.RdflibBackend`: much slower, an independent
+            implementation to check answers against).
+
+    Raises:
+        QueryError: ``path`` holds no build, or ``engine`` is not one of :data:`ENGINES`.
+
+    >>> open(engine="jena")
+    Traceback (most recent call last):
+    ...
+    tn_kg.errors.QueryError: unknown engine 'jena'; valid engines: pyoxigraph, rdflib
     """
+    from tn_kg.errors import QueryError
     from tn_kg.resources import packaged_build
 
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; valid engines: {', '.join(ENGINES)}")
     folder = Path(path) if path is not None else packaged_build()
     nquads = folder / "tn-kg.nq"
     if not nquads.is_file():
-        from tn_kg.errors import QueryError
-
         raise QueryError(f"{folder} holds no build (tn-kg.nq); run: tn-kg build --out {folder}")
+    if engine == "rdflib":
+        return KnowledgeGraph(RdflibBackend(nquads, inferred=inferred))
     return KnowledgeGraph(EmbeddedBackend(nquads, inferred=inferred))
 
 

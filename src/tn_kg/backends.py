@@ -1,13 +1,16 @@
-"""Where queries run: the embedded store or any SPARQL 1.1 endpoint, behind one protocol.
+"""Where queries run, behind one protocol: the embedded store (pyoxigraph), plain rdflib (a
+slow, independent reference), or any SPARQL 1.1 endpoint.
 
-Both backends return results in one neutral shape, :class:`Results`: the variable names and
+Every backend returns results in one neutral shape, :class:`Results`: the variable names and
 rows of :class:`Term` values (the SPARQL 1.1 JSON results model). :mod:`tn_kg.api` turns those
 into plain Python values.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,8 +106,14 @@ class Backend(Protocol):
 # --------------------------------------------------------------------------------------------
 # Embedded: pyoxigraph store loaded from the build's N-Quads
 
+# A term's Term never changes, and the answers of one graph repeat the same terms (IRIs,
+# labels, concepts), so each pyoxigraph term is converted once; the table is emptied when it
+# grows past the limit.
+_TERM_CACHE: dict = {}
+_TERM_CACHE_LIMIT = 200_000
 
-def _ox_term(term) -> Term:
+
+def _convert_ox_term(term) -> Term:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -116,12 +125,34 @@ def _ox_term(term) -> Term:
     return Term("literal", term.value, term.datatype.value)
 
 
+def _ox_term(term) -> Term:
+    """The :class:`Term` of a pyoxigraph term."""
+    found = _TERM_CACHE.get(term)
+    if found is None:
+        found = _convert_ox_term(term)
+        if len(_TERM_CACHE) >= _TERM_CACHE_LIMIT:
+            _TERM_CACHE.clear()
+        _TERM_CACHE[term] = found
+    return found
+
+
 def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     return QuerySyntaxError(f"malformed SPARQL: {exc}")
 
 
+def rows_of(variables: tuple[str, ...], rows, to_term) -> tuple[dict[str, Term], ...]:
+    """Rows of native terms (sequences in the order of ``variables``, None = unbound) as the
+    rows of :class:`Results`, each term converted by ``to_term``."""
+    return tuple({name: to_term(value) for name, value in zip(variables, row) if value is not None}
+                 for row in rows)
+
+
 class EmbeddedBackend:
     """The graph in an in-memory Oxigraph store; the default graph is the union of all graphs.
+
+    Besides the :class:`Backend` methods, :meth:`select_native` gives a SELECT answer as
+    pyoxigraph terms, which :mod:`tn_kg.api` turns into Python values without building a
+    :class:`Term` for every cell (``native_term`` converts one when it is needed).
 
     Args:
         nquads: path of a build's ``tn-kg.nq`` (asserted + inferred, in named graphs).
@@ -130,6 +161,7 @@ class EmbeddedBackend:
 
     name = "embedded"
     INFERRED_GRAPH = "https://w3id.org/tn-kg/graph/inferred"
+    native_term = staticmethod(_ox_term)
 
     def __init__(self, nquads: Path, *, inferred: bool = True) -> None:
         import pyoxigraph as ox
@@ -147,22 +179,19 @@ class EmbeddedBackend:
         except SyntaxError as exc:
             raise _syntax_error(exc) from None
 
-    def select(self, query: str) -> Results:
+    def select_native(self, query: str) -> tuple[tuple[str, ...], list]:
+        """Run a SELECT query: the variable names, and the solutions, each a sequence of
+        pyoxigraph terms in the order of the variables (None where unbound)."""
         import pyoxigraph as ox
 
         solutions = self._run(query)
         if not isinstance(solutions, ox.QuerySolutions):
             raise QuerySyntaxError("not a SELECT query")
-        variables = tuple(v.value for v in solutions.variables)
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in variables:
-                value = solution[name]
-                if value is not None:
-                    row[name] = _ox_term(value)
-            rows.append(row)
-        return Results(variables, tuple(rows))
+        return tuple(v.value for v in solutions.variables), list(solutions)
+
+    def select(self, query: str) -> Results:
+        variables, rows = self.select_native(query)
+        return Results(variables, rows_of(variables, rows, _ox_term))
 
     def ask(self, query: str) -> bool:
         import pyoxigraph as ox
@@ -179,6 +208,116 @@ class EmbeddedBackend:
         if not isinstance(result, ox.QueryTriples):
             raise QuerySyntaxError("not a CONSTRUCT or DESCRIBE query")
         return ox.serialize(result, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Plain rdflib: the reference the embedded store is measured against
+
+
+_RDFLIB_LOCK = threading.Lock()
+_FORMS = {"SELECT": ("SELECT",), "ASK": ("ASK",), "CONSTRUCT": ("CONSTRUCT", "DESCRIBE")}
+_FORM_NAMES = {"SELECT": "a SELECT", "ASK": "an ASK", "CONSTRUCT": "a CONSTRUCT or DESCRIBE"}
+
+
+@contextlib.contextmanager
+def _quiet_rdflib():
+    """Silence the deprecation warnings that rdflib's ``Dataset`` raises about its own use of
+    its older API (tens of thousands a query)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"(Dataset|ConjunctiveGraph)\b.* is deprecated",
+                                category=DeprecationWarning)
+        yield
+
+
+def _rdflib_term(term) -> Term:
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    if term.language:
+        return Term("literal", str(term), None, term.language)
+    datatype = term.datatype
+    return Term("literal", str(term), str(datatype) if datatype is not None else XSD + "string")
+
+
+class RdflibBackend:
+    """The graph in an ``rdflib.Dataset`` whose default graph is the union of all graphs,
+    queried by rdflib's own SPARQL engine: slow, but an independent implementation to check
+    answers against.
+
+    Queries run as on the embedded store, and as safely: ``SERVICE`` and SPARQL Update are
+    refused before evaluation (:func:`tn_kg.server.guard.inspect`), and ``FROM`` / ``FROM
+    NAMED`` never fetch anything (rdflib's ``SPARQL_LOAD_GRAPHS`` is off while a query
+    runs): they name graphs of the build, or nothing.
+
+    Args:
+        nquads: path of a build's ``tn-kg.nq`` (asserted + inferred, in named graphs).
+        inferred: when False, the inferred graph is left out (to show what reasoning adds).
+    """
+
+    name = "rdflib"
+    INFERRED_GRAPH = EmbeddedBackend.INFERRED_GRAPH
+
+    def __init__(self, nquads: Path, *, inferred: bool = True) -> None:
+        import rdflib
+
+        self.path = Path(nquads)
+        with _quiet_rdflib():
+            self.dataset = rdflib.Dataset(default_union=True)
+            self.dataset.parse(str(self.path), format="nquads")
+            if not inferred:
+                self.dataset.remove_graph(rdflib.URIRef(self.INFERRED_GRAPH))
+
+    def _run(self, query: str, form: str):
+        """Evaluate ``query``, which must be of ``form`` (``SELECT``, ``ASK``, ``CONSTRUCT``)."""
+        import rdflib.plugins.sparql as rdflib_sparql
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.evaluate import evalQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        from tn_kg.server.guard import inspect
+
+        found = inspect(query).form  # refuses SERVICE and updates before anything runs
+        if found not in _FORMS[form]:
+            raise QuerySyntaxError(f"not {_FORM_NAMES[form]} query")
+        try:
+            parsed = translateQuery(parseQuery(query))
+        except Exception as exc:  # pyparsing's ParseException; an unknown prefix is an Exception
+            raise QuerySyntaxError(f"malformed SPARQL: {exc}") from None
+        with _RDFLIB_LOCK, _quiet_rdflib():
+            loading = rdflib_sparql.SPARQL_LOAD_GRAPHS
+            rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+            try:
+                result = evalQuery(self.dataset, parsed, None, None)
+                if form == "SELECT":
+                    return list(result["vars_"]), list(result["bindings"])
+                if form == "ASK":
+                    return bool(result["askAnswer"])
+                return result["graph"]
+            finally:
+                rdflib_sparql.SPARQL_LOAD_GRAPHS = loading
+
+    def select(self, query: str) -> Results:
+        variables, bindings = self._run(query, "SELECT")
+        names = tuple(str(v) for v in variables)
+        rows = tuple({str(v): _rdflib_term(value) for v in variables
+                      if (value := binding.get(v)) is not None} for binding in bindings)
+        return Results(names, rows)
+
+    def ask(self, query: str) -> bool:
+        return self._run(query, "ASK")
+
+    def construct(self, query: str) -> str:
+        import pyoxigraph as ox
+
+        graph = self._run(query, "CONSTRUCT")
+        text = graph.serialize(format="nt", encoding="utf-8")
+        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,8 +461,42 @@ def _one_line(response: bytes | str | None) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def rows_as_set(results: Results, *, bnode_agnostic: bool = True) -> list[tuple]:
-    """Rows as sorted tuples, for comparing answers ignoring row order and blank-node labels."""
+NUMERIC_DATATYPES = frozenset(XSD + name for name in (
+    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+    "unsignedShort", "unsignedByte"))
+
+
+def canonical_number(lexical: str) -> str | None:
+    """The value of a numeric literal as canonical text, or None when it is not a number.
+
+    >>> [canonical_number(text) for text in ("1.50", "3000.0", "1.5E0", "-0.0", "x")]
+    ['1.5', '3000', '1.5', '0', None]
+    """
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(lexical.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return str(value)
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
+def rows_as_set(results: Results, *, bnode_agnostic: bool = True,
+                numbers_by_value: bool = False) -> list[tuple]:
+    """Rows as sorted tuples, for comparing answers ignoring row order and blank-node labels.
+
+    Args:
+        bnode_agnostic: every blank node is the same (labels are not comparable across stores).
+        numbers_by_value: a literal of a numeric XSD datatype compares by its value, so that
+            ``"1.50"^^xsd:decimal`` (as written in the data, kept by rdflib) and ``"1.5"`` (as
+            Oxigraph canonicalises it) are the same; the datatype still has to match. Off by
+            default: answers of the same engine have the same lexical forms.
+    """
     out = []
     for row in results.rows:
         cells = []
@@ -334,6 +507,9 @@ def rows_as_set(results: Results, *, bnode_agnostic: bool = True) -> list[tuple]
             elif bnode_agnostic and term.kind == "bnode":
                 cells.append(("bnode",))
             else:
-                cells.append((term.kind, term.value, term.datatype, term.lang))
+                value = term.value
+                if numbers_by_value and term.kind == "literal" and term.datatype in NUMERIC_DATATYPES:
+                    value = canonical_number(value) or value
+                cells.append((term.kind, value, term.datatype, term.lang))
         out.append(tuple(cells))
     return sorted(out, key=repr)

@@ -201,6 +201,7 @@ def build(
     source_date_epoch: int | None = None,
     progress: Callable[[str], None] | None = None,
     reasoner: str = "auto",
+    validator: str = "auto",
 ) -> BuildReport:
     """Build the graph and publish it into ``out_dir``.
 
@@ -215,6 +216,10 @@ def build(
         reasoner: the OWL 2 RL engine: ``rules`` (SPARQL rules on pyoxigraph), ``owlrl`` (the
             reference) or ``auto`` (``rules`` where it covers the ontology, else ``owlrl``; see
             :func:`tn_kg.reasoning.choose_engine`). Both give the same bytes.
+        validator: the SHACL engine: ``sparql`` (the shapes compiled into SPARQL on
+            pyoxigraph, :mod:`tn_kg.shacl`), ``pyshacl`` (the reference) or ``auto`` (``sparql``
+            unless the shapes use a feature it does not compile, else ``pyshacl``; see
+            :func:`tn_kg.validation.check_shapes`). Both give the same results.
 
     Returns:
         A :class:`BuildReport`.
@@ -230,7 +235,6 @@ def build(
     from tn_kg import claims as claims_mod
     from tn_kg import publish as pub
     from tn_kg import catalogue, reasoning, validation
-    from tn_kg.rdfio import from_rdflib_triples, to_rdflib_graph
     from tn_kg.resources import resource_root
 
     say = progress or (lambda line: None)
@@ -278,31 +282,27 @@ def build(
     done("numerals", "; ".join(r.summary() for r in coverage) or "no source texts")
 
     # 4. reasoning
-    asserted = to_rdflib_graph(ontology | facts)
-    engine, closure = reasoning.choose_engine(reasoner, asserted)
-    inferred_graph = reasoning.reason(asserted, closure=closure)
-    inferred = set(from_rdflib_triples(inferred_graph))
-    inferred.update(reasoning.search_labels(ontology | facts | inferred))
+    asserted = ontology | facts
+    engine, inferred = reasoning.infer(asserted, reasoner)
+    inferred.update(reasoning.search_labels(asserted | inferred))
     inferred -= ontology | data
     done("reasoning", f"{len(asserted)} asserted triples (ontology + facts), {len(inferred)} inferred "
                       f"({engine})")
 
     # 5. validation
     union = ontology | data | inferred
+    store = validation.union_store({GRAPH_ONTOLOGY: ontology, GRAPH_DATA: data, GRAPH_INFERRED: inferred})
     notes: tuple[str, ...] = ()
+    shacl_engine = "no shapes"
     if shapes:
-        shapes_graph = validation.load_shapes(shapes, root=root)
-        results = validation.check_shacl(to_rdflib_graph(union), shapes_graph)
+        shacl_engine, results = validation.check_shapes(shapes, root=root, triples=union, store=store,
+                                                        validator=validator)
         notes = tuple(r.line() for r in results)
     checks = validation.read_checks(root / "queries" / "checks")
     stored_queries = load_stored_queries(root)
     if checks:
-        store = ox.Store()
-        for name, triples in ((GRAPH_ONTOLOGY, ontology), (GRAPH_DATA, data), (GRAPH_INFERRED, inferred)):
-            graph = ox.NamedNode(name)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
         validation.check_sparql(store, checks)
-    done("validation", f"{len(shapes)} shapes files, {len(checks)} SPARQL checks, "
+    done("validation", f"{len(shapes)} shapes files ({shacl_engine}), {len(checks)} SPARQL checks, "
                        f"{len(notes)} non-fatal results, {len(stored_queries)} stored queries")
 
     # 6. publish

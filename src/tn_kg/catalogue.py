@@ -21,8 +21,8 @@ YAML::
 ``example`` holds the parameter values that show the query's point: ``docs/queries.md`` shows
 the answer to them, and the golden tests check it.
 
-Parameters are bound as data: :func:`bind` renders each value as an RDF term (validated and
-serialised by rdflib's ``.n3()``) in one ``VALUES`` block placed where the query body has the
+Parameters are bound as data: :func:`bind` renders each value as an RDF term (validated, and
+serialised in N-Triples syntax by pyoxigraph) in one ``VALUES`` block placed where the query body has the
 line ``# @parameters``; the query text itself is never formatted. Unset optional parameters
 are ``UNDEF``.
 """
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from tn_kg.errors import ParameterError, UnknownQueryError
+from tn_kg.namespaces import XSD
 
 PARAMETER_MARKER = "# @parameters"
 QUERY_NAMESPACE = "https://w3id.org/tn-kg/query/"
@@ -187,12 +188,16 @@ def is_iri(text: str) -> bool:
 
 
 def to_term(param: Parameter, value: Any):
-    """Turn one parameter value into a validated rdflib term.
+    """Turn one parameter value into a validated pyoxigraph term (its ``str()`` is the term in
+    N-Triples syntax, which SPARQL reads: quotes, backslashes and line breaks escaped).
 
     Raises:
         ParameterError: if the value does not fit the parameter's type or allowed values.
     """
-    from rdflib import XSD, Literal, URIRef
+    from pyoxigraph import Literal, NamedNode
+
+    def typed(lexical: str, name: str):
+        return Literal(lexical, datatype=NamedNode(XSD + name))
 
     text = str(value)
     if param.values and text not in param.values:
@@ -204,20 +209,20 @@ def to_term(param: Parameter, value: Any):
             text = param.base + text
         if not is_iri(text):
             raise ParameterError(f"parameter {param.name!r} is not a valid IRI: {text!r}")
-        return URIRef(text)
+        return NamedNode(text)
     if param.type in ("integer", "year"):
         if not re.fullmatch(r"[+-]?\d{1,9}", text.strip()):
             raise ParameterError(f"parameter {param.name!r} must be a whole number (got {text!r})")
-        return Literal(int(text), datatype=XSD.integer)
+        return typed(str(int(text)), "integer")
     if param.type == "decimal":
         try:
-            return Literal(Decimal(text), datatype=XSD.decimal)
+            return typed(_decimal_lexical(Decimal(text)), "decimal")
         except InvalidOperation:
             raise ParameterError(f"parameter {param.name!r} must be a decimal number (got {text!r})") from None
     if param.type == "date":
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             raise ParameterError(f"parameter {param.name!r} must be a date YYYY-MM-DD (got {text!r})")
-        return Literal(text, datatype=XSD.date)
+        return typed(text, "date")
     if param.type == "search":
         from tn_kg.text import search_key
 
@@ -230,6 +235,20 @@ def to_term(param: Parameter, value: Any):
             raise ParameterError(f"parameter {param.name!r} must be a language tag (got {text!r})")
         return Literal(text)
     return Literal(text)
+
+
+def _decimal_lexical(value: Decimal) -> str:
+    """The canonical ``xsd:decimal`` lexical form (what rdflib wrote: no exponent).
+
+    >>> _decimal_lexical(Decimal("1E+2")), _decimal_lexical(Decimal("8.590")), _decimal_lexical(Decimal("-0"))
+    ('100.0', '8.59', '0.0')
+    """
+    if not value.is_finite():
+        raise InvalidOperation
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return "0.0" if text in ("-0.0", "0.0") else text
 
 
 def bind(query: StoredQuery, params: Mapping[str, Any] | None = None) -> str:
@@ -271,7 +290,7 @@ def bind(query: StoredQuery, params: Mapping[str, Any] | None = None) -> str:
                 raise ParameterError(f"query {query.slug!r} needs parameter {p.name!r}")
             cells.append("UNDEF")
         else:
-            cells.append(to_term(p, value).n3())
+            cells.append(str(to_term(p, value)))
         names.append("?" + p.name)
     return insert_values(query.text, names, cells)
 
@@ -282,7 +301,7 @@ def insert_values(text: str, names: list[str], cells: list[str]) -> str:
     Args:
         text: a SPARQL query with a ``# @parameters`` line.
         names: the variables, ``?name``.
-        cells: for each variable, an RDF term as rdflib's ``.n3()`` writes it, or ``UNDEF``.
+        cells: for each variable, an RDF term in N-Triples syntax, or ``UNDEF``.
 
     >>> insert_values("SELECT * {\n  # @parameters\n}", ["?x"], ["<http://ex/a>"])
     'SELECT * {\n  VALUES (?x) { (<http://ex/a>) }\n}\n'

@@ -70,10 +70,15 @@ def cli() -> None:
               show_default=True,
               help="OWL 2 RL engine: rules (SPARQL rules on pyoxigraph, fast), owlrl (the "
                    "reference), auto (rules unless the ontology needs owlrl). Same output.")
+@click.option("--validator", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto",
+              show_default=True,
+              help="SHACL engine: sparql (the shapes compiled into SPARQL on pyoxigraph, fast), "
+                   "pyshacl (the reference), auto (sparql unless the shapes need pyshacl). "
+                   "Same results.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @handle_errors
 def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | None, reasoner: str,
-                  quiet: bool) -> None:
+                  validator: str, quiet: bool) -> None:
     """Parse, check quotes and numerals, reason, validate and publish the graph."""
     from tn_kg.build import build
 
@@ -82,7 +87,7 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
             click.echo(line, err=True)
 
     report = build(out_dir, root=root, source_date_epoch=source_date_epoch, progress=say,
-                   reasoner=reasoner)
+                   reasoner=reasoner, validator=validator)
     if quiet:
         return
     from tn_kg.namespaces import compact

@@ -50,32 +50,46 @@ LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel")
 SEARCH_LANGUAGES = ("vi", "en")
 
 
+def _kind(term) -> str:
+    """``iri``, ``bnode`` or ``literal``, for rdflib and pyoxigraph terms alike."""
+    name = type(term).__name__
+    if name in ("URIRef", "NamedNode"):
+        return "iri"
+    if name in ("BNode", "BlankNode"):
+        return "bnode"
+    return "literal"
+
+
+def _text(term) -> str:
+    """The IRI, blank node id or lexical form (rdflib terms are strings; pyoxigraph's are not)."""
+    return str(term) if isinstance(term, str) else term.value
+
+
 def schema_terms(graph) -> set:
-    """The IRIs (rdflib ``URIRef``) of classes, properties, datatypes and ontologies in ``graph``.
+    """The IRIs of classes, properties, datatypes and ontologies in ``graph`` (rdflib
+    ``URIRef`` or pyoxigraph ``NamedNode``, as ``graph`` holds them).
 
     A schema term is: every predicate used; every object of ``rdf:type``; every subject typed
     as a class, property, datatype or ontology (:data:`SCHEMA_TYPES`); both ends of the
     class and property axioms (:data:`SCHEMA_AXIOMS`); the subject of
     :data:`SCHEMA_SUBJECT_AXIOMS`; and every IRI of the ``tn:`` term namespace.
     """
-    from rdflib import URIRef
-
     terms = set()
     for s, p, o in graph:
         terms.add(p)
-        ps = str(p)
+        ps = _text(p)
         if ps == RDF_TYPE:
             terms.add(o)
-            if str(o) in SCHEMA_TYPES:
+            if _text(o) in SCHEMA_TYPES:
                 terms.add(s)
         elif ps in SCHEMA_AXIOMS:
             terms.update((s, o))
         elif ps in SCHEMA_SUBJECT_AXIOMS:
             terms.add(s)
         for term in (s, o):
-            if isinstance(term, URIRef) and str(term).startswith(TN):
+            if _kind(term) == "iri" and _text(term).startswith(TN):
                 terms.add(term)
-    return {t for t in terms if isinstance(t, URIRef)}
+    return {t for t in terms if _kind(t) == "iri"}
 
 
 def filter_noise(triples: Iterable, *, schema: set) -> set:
@@ -97,36 +111,36 @@ def filter_noise(triples: Iterable, *, schema: set) -> set:
        ``rdf:HTML``, ``rdf:JSON`` or any ``xsd:`` datatype.
 
     Args:
-        triples: rdflib ``(s, p, o)`` tuples of the inferred graph.
-        schema: the schema terms of the asserted graph.
+        triples: ``(s, p, o)`` of the inferred graph: rdflib tuples or pyoxigraph ``Triple``s.
+        schema: the schema terms of the asserted graph, of the same library.
 
     Returns:
         The triples to keep.
     """
-    from rdflib import BNode, Literal
-
     same_as = OWL + "sameAs"
     things = {OWL + "Thing", RDFS + "Resource"}
     junk_types = {RDFS + "Literal", RDFS + "Datatype", RDF + "Property", RDF + "PlainLiteral",
                   RDF + "langString", RDF + "XMLLiteral", RDF + "HTML", RDF + "JSON"}
     kept = set()
-    for s, p, o in triples:
-        if isinstance(s, Literal):  # 1
+    for triple in triples:
+        s, p, o = triple
+        s_kind, o_kind = _kind(s), _kind(o)
+        if s_kind == "literal":  # 1
             continue
-        if isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode):  # 2
+        if s_kind == "bnode" or _kind(p) == "bnode" or o_kind == "bnode":  # 2
             continue
-        ps, os_ = str(p), str(o)
+        ps, os_ = _text(p), _text(o)
         if ps == RDF_TYPE and os_ in things:  # 3
             continue
-        if ps == same_as and (isinstance(o, Literal) or s == o):  # 4
+        if ps == same_as and (o_kind == "literal" or s == o):  # 4
             continue
-        if str(s).startswith(BUILTIN_NAMESPACES):  # 5
+        if _text(s).startswith(BUILTIN_NAMESPACES):  # 5
             continue
         if s in schema:  # 6
             continue
         if ps == RDF_TYPE and (os_ in junk_types or os_.startswith(XSD)):  # 7
             continue
-        kept.add((s, p, o))
+        kept.add(triple)
     return kept
 
 
@@ -271,6 +285,59 @@ def reason(asserted, *, closure: Callable = owlrl_closure):
     for triple in filter_noise(new, schema=schema_terms(asserted)):
         inferred.add(triple)
     return inferred
+
+
+def uses_unsupported(triples: Iterable) -> list[str]:
+    """The OWL terms outside the rules engine (:data:`tn_kg.rules.UNSUPPORTED`) that
+    pyoxigraph ``triples`` use, as property or as the class of ``rdf:type``, sorted."""
+    from tn_kg.rules import UNSUPPORTED
+
+    unsupported = frozenset(UNSUPPORTED)
+    found = set()
+    for t in triples:
+        p = t.predicate.value
+        if p in unsupported:
+            found.add(p)
+        elif p == RDF_TYPE and t.object.value in unsupported:
+            found.add(t.object.value)
+    return sorted(found)
+
+
+def infer(triples: set, engine: str = "auto") -> tuple[str, set]:
+    """What OWL 2 RL reasoning adds to pyoxigraph ``triples``, without the noise: the build's
+    entry point, which :func:`reason` mirrors for rdflib graphs.
+
+    Args:
+        triples: the asserted pyoxigraph ``Triple``s (ontology and facts).
+        engine: ``rules``, ``owlrl`` or ``auto`` (``rules`` unless the triples use OWL
+            vocabulary outside it, :func:`uses_unsupported`; ``owlrl`` also where pyoxigraph
+            cannot be imported, which cannot happen in the build, but keeps the contract of
+            :func:`choose_engine`).
+
+    Returns:
+        ``(engine used, inferred triples)``: the closure minus ``triples``, filtered by
+        :func:`filter_noise`. The rules engine works on pyoxigraph terms throughout; owlrl
+        gets an rdflib graph.
+
+    Raises:
+        ReasoningError: an inconsistency (owlrl's messages), or an unknown engine name.
+    """
+    if engine not in ENGINE_CHOICES:
+        raise ValueError(f"unknown reasoner {engine!r}: choose one of {', '.join(ENGINE_CHOICES)}")
+    if engine == "auto":
+        engine = "owlrl" if uses_unsupported(triples) else "rules"
+    if engine == "owlrl":
+        from tn_kg.rdfio import from_rdflib_triples, to_rdflib_graph
+
+        return engine, set(from_rdflib_triples(reason(to_rdflib_graph(triples), closure=owlrl_closure)))
+    from tn_kg import rules
+
+    new, errors = rules.inferred(triples)
+    if errors:
+        raise ReasoningError(
+            "the ontology and data are inconsistent (OWL 2 RL):\n  " + "\n  ".join(errors)
+        )
+    return engine, filter_noise(new - set(triples), schema=schema_terms(triples))
 
 
 def search_labels(triples: Iterable) -> list:

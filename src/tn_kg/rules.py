@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from tn_kg.errors import ReasoningError
 from tn_kg.namespaces import OWL, RDF, RDFS, XSD, XSD_STRING
@@ -61,6 +61,9 @@ from tn_kg.reasoning import ERRNS
 
 # The datatype prefix under which literals keep their lexical form inside the store.
 LEXICAL = "urn:tn-kg:lexical:"
+# The graphs of the engine's store: the input, and what each round adds (graph DELTA + n).
+INPUT = "urn:tn-kg:rules:input"
+DELTA = "urn:tn-kg:rules:round:"
 # A property chain longer than this is refused (a rule per length is generated up to it).
 MAX_CHAIN = 8
 
@@ -82,7 +85,7 @@ class Rule:
         schema: the premises about the ontology (``?c1 rdfs:subClassOf ?c2 .``); may be empty.
         data: the premises about the data, and filters.
 
-    :attr:`text` is the whole rule. The engine runs it in two steps (:meth:`instantiate`): it
+    :attr:`text` is the whole rule. The engine runs it in two steps (:meth:`updates`): it
     reads the solutions of the schema premises first and hands them to the data premises as a
     ``VALUES`` block, so that the store's query planner sees the properties and classes as
     constants and picks the right index (with a property bound only at run time, pyoxigraph 0.5
@@ -96,8 +99,13 @@ class Rule:
     data: str
     # Run once per solution of the schema premises, with the data premises in whichever of
     # the two orders walks from the side of the property with more distinct values (see
-    # :meth:`instantiate`); for rules that join a property with itself.
+    # :meth:`updates`); for rules that join a property with itself.
     reverse_data: str = ""
+    # A rule whose conclusions, fed back into it, give nothing new: cax-sco and prp-spo1
+    # (given scm-sco and scm-spo: a schema solution new in a round runs against everything),
+    # prp-symp. It writes to a graph of its own per round and does not join that graph again.
+    # (prp-inv1/2, prp-eqp1/2 and cax-eqc1/2 are not: chains of such axioms need them again.)
+    closed: str = ""
 
     @property
     def text(self) -> str:
@@ -106,49 +114,180 @@ class Rule:
                           for line in part.strip().splitlines() if line.strip())
         return f"# {self.name}: {self.rule}\nINSERT {{ {self.insert} }}\nWHERE {{\n{where}\n}}\n"
 
-    def instantiate(self, store) -> list[str]:
-        """The SPARQL UPDATEs to run on ``store`` now.
-
-        The data premises go under a ``VALUES`` block of the schema premises' solutions, so
-        that the store's query planner sees the classes and properties as constants and picks
-        the right index (with a property bound only at run time, pyoxigraph 0.5 walked every
-        triple of a node, which is slow on hubs such as the country every place lies in). No
-        update if the schema premises have no solution; :attr:`text` itself if the rule has no
-        schema premises or a solution holds a blank node (which ``VALUES`` cannot carry).
-
-        A rule with :attr:`reverse_data` (prp-trp) runs once per property, joining from the side
-        with more distinct values: for ``tn:locatedIn`` (many places, few containers) it reads
-        ``?y ?p ?z`` and looks ``?x ?p ?y`` up by its object; for ``tn:contains`` the other way.
-        """
+    def schema_rows(self, store) -> tuple[list[str], list[tuple[str, ...]] | None]:
+        """The variables the schema premises hand to the data premises, and their solutions
+        as tuples of terms in SPARQL syntax, sorted (``None`` when a solution holds a blank
+        node, which cannot be written in: the rule then runs as :attr:`text`)."""
         import pyoxigraph as ox
 
-        if not self.schema.strip():
-            return [self.text]
         keys = sorted(set(_VARIABLE.findall(self.schema))
                       & set(_VARIABLE.findall(self.data + " " + self.insert)))
         solutions = store.query(f"{PREFIXES}SELECT DISTINCT {' '.join('?' + k for k in keys)} "
-                                f"WHERE {{ {self.schema} }}")
+                                f"WHERE {{ {self.schema} }}", use_default_graph_as_union=True)
         rows = []
         for solution in solutions:
             terms = [solution[k] for k in keys]
             if any(isinstance(t, ox.BlankNode) for t in terms):
-                return [self.text]
-            rows.append("(" + " ".join(str(t) for t in terms) + ")")
-        if not rows:
-            return []
-        head = f"# {self.name}\nINSERT {{ {self.insert} }}\nWHERE {{\n  VALUES ({' '.join('?' + k for k in keys)}) {{ "
-        if not self.reverse_data:
-            return [head + " ".join(rows) + " }\n" + _indent(self.data) + "\n}\n"]
+                return keys, None
+            rows.append(tuple(str(t) for t in terms))
+        return keys, sorted(set(rows))
+
+    def premises(self, data: str | None = None) -> tuple[list[str], list[str]]:
+        """The data premises as triple patterns, in order, and the filters."""
+        rest, filters = _split_filters(self.data if data is None else data)
+        return _TRIPLE_PATTERN.findall(rest), filters
+
+    def render(self, out: str, patterns: list[str], filters: list[str], *,
+               bindings: dict[str, str] | None = None, delta: str | None = None,
+               delta_index: int = 0, schema: str = "") -> str:
+        """One SPARQL UPDATE: what the premises give and the store does not hold yet goes into
+        the graph ``out``.
+
+        The store keeps the input and each round's additions in graphs of their own (so that
+        each inferred triple is written once), and the patterns match in any graph
+        (``GRAPH ?g``); with ``delta``, pattern ``delta_index`` matches in that graph only. The
+        patterns keep their order: pyoxigraph 0.5 joins them in the order written.
+        ``bindings`` (variable name -> term in SPARQL syntax) are written in as constants.
+        What the store holds already is left out with ``MINUS``, a hash anti-join in
+        pyoxigraph 0.5 (``FILTER NOT EXISTS`` ran as a scan per solution), except where the
+        conclusion's property is a variable (the equality rules): MINUS would read everything.
+        """
+        if bindings:
+            patterns = [_bind(p, bindings) for p in patterns]
+            filters = [_bind(f, bindings) for f in filters]
+            insert = _bind(self.insert, bindings)
+        else:
+            insert = self.insert
+        lines = []
+        if schema:  # blank nodes (lists) in the schema: matched within one graph
+            lines.append(f"GRAPH ?schema {{ {schema.strip()} }}")
+        for i, pattern in enumerate(patterns):
+            graph = f"<{delta}>" if delta and i == delta_index else f"?g{i}"
+            lines.append(f"GRAPH {graph} {{ {pattern} }}")
+        lines += [f"FILTER{f}" for f in filters]
+        lines.append(f"MINUS {{ GRAPH ?known {{ {insert} }} }}" if not insert.split()[1].startswith("?")
+                     else f"FILTER NOT EXISTS {{ GRAPH ?known {{ {insert} }} }}")
+        body = "\n".join("  " + line for line in lines)
+        return f"# {self.name}\nINSERT {{ GRAPH <{out}> {{ {insert} }} }}\nWHERE {{\n{body}\n}}\n"
+
+    def updates(self, store, *, out: str, deltas: Sequence[str] | None = None,
+                seen: dict[str, set[str]] | None = None) -> list[str]:
+        """The SPARQL UPDATEs of one round of semi-naive evaluation: they put into graph
+        ``out`` what the rule concludes.
+
+        In the first round (``deltas`` None) every premise is matched against the whole store.
+        In later rounds only conclusions that use at least one triple of the graphs ``deltas``
+        (what the previous round added) are new: the rule runs once per data premise and
+        graph, that premise matched in the graph and the others in the whole store; a schema
+        solution not seen before (``seen``, by rule name) runs against the whole store.
+
+        The data premises go under a ``VALUES`` block of the schema premises' solutions, so
+        that the store's query planner sees the classes and properties as constants and picks
+        the right index (with a property bound only at run time, pyoxigraph 0.5 walked every
+        triple of a node, which is slow on hubs such as the country every place lies in).
+
+        A rule with :attr:`reverse_data` (prp-trp) runs its first round once per property,
+        joining from the side with more distinct values: for ``tn:locatedIn`` (many places,
+        few containers) it reads ``?y ?p ?z`` and looks ``?x ?p ?y`` up by its object; for
+        ``tn:contains`` the other way.
+        """
+        seen = {} if seen is None else seen
+        patterns, filters = self.premises()
+        if not self.schema.strip():
+            if deltas is None:
+                return [self.render(out, patterns, filters)] if _may_match(store, patterns) else []
+            return [self.render(out, patterns, filters, delta=d, delta_index=i)
+                    for d in deltas for i in range(len(patterns))
+                    if _may_match(store, patterns, delta=d, index=i)]
+        keys, rows = self.schema_rows(store)
+        if rows is None:  # blank nodes in the schema: the whole rule, every round
+            return [self.render(out, patterns, filters, schema=self.schema)]
+        old = seen.get(self.name, set()) if deltas is not None else set()
+        seen[self.name] = old | set(rows)
         updates = []
         for row in rows:
-            values = f"VALUES ({' '.join('?' + k for k in keys)}) {{ {row} }}"
-            count = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?s) (COUNT(DISTINCT ?o) AS ?o) "
-                                f"WHERE {{ {values} ?s ?p ?o }}")
-            counts = next(iter(count))
-            fan_in = int(counts["s"].value) >= int(counts["o"].value)
-            data = self.data if fan_in else self.reverse_data
-            updates.append(head + row + " }\n" + _indent(data) + "\n}\n")
+            bindings = dict(zip(keys, row))
+            ordered = patterns
+            if self.reverse_data and not self._fan_in(store, bindings):
+                ordered = self.premises(self.reverse_data)[0]
+            bound = [_bind(p, bindings) for p in ordered]
+            if row not in old:
+                if _may_match(store, bound):
+                    updates.append(self.render(out, ordered, filters, bindings=bindings))
+            else:
+                updates += [self.render(out, ordered, filters, bindings=bindings, delta=d,
+                                        delta_index=i) for d in deltas or () for i in range(len(ordered))
+                            if _may_match(store, bound, delta=d, index=i)]
         return updates
+
+    @staticmethod
+    def _fan_in(store, bindings: dict[str, str]) -> bool:
+        """Whether the property in ``bindings`` has at least as many distinct subjects as
+        objects."""
+        count = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?s) (COUNT(DISTINCT ?o) AS ?o) "
+                            f"WHERE {{ ?s {bindings['p']} ?o }}", use_default_graph_as_union=True)
+        counts = next(iter(count))
+        return int(counts["s"].value) >= int(counts["o"].value)
+
+
+_PREFIXED = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
+
+
+def _constant(token: str):
+    """The IRI a pattern's token names, or None (a variable or anything else)."""
+    import pyoxigraph as ox
+
+    if token.startswith("<") and token.endswith(">"):
+        return ox.NamedNode(token[1:-1])
+    prefix, colon, local = token.partition(":")
+    if colon and prefix in _PREFIXED:
+        return ox.NamedNode(_PREFIXED[prefix] + local)
+    return None
+
+
+def _may_match(store, patterns: list[str], *, delta: str | None = None, index: int = -1) -> bool:
+    """False when a pattern whose property is a constant has no match at all (pattern
+    ``index`` in the graph ``delta``, the others in any graph): the update would
+    find nothing, and skipping it spares pyoxigraph from reading its MINUS pattern."""
+    import pyoxigraph as ox
+
+    for i, pattern in enumerate(patterns):
+        s, p, o = pattern.split(None, 2)
+        predicate = _constant(p)
+        if predicate is None:
+            continue
+        graph = ox.NamedNode(delta) if delta is not None and i == index else None
+        if next(store.quads_for_pattern(_constant(s), predicate, _constant(o.strip()), graph),
+                None) is None:
+            return False
+    return True
+
+
+def _bind(text: str, bindings: dict[str, str]) -> str:
+    """``text`` with the variables of ``bindings`` replaced by their terms."""
+    return _VARIABLE.sub(lambda m: bindings.get(m.group(1), m.group(0)), text)
+
+
+def _split_filters(text: str) -> tuple[str, list[str]]:
+    """``text`` without its ``FILTER(...)`` clauses, and the clauses' bracketed expressions."""
+    rest, filters, i = [], [], 0
+    while True:
+        j = text.find("FILTER(", i)
+        if j < 0:
+            rest.append(text[i:])
+            return " ".join(rest), filters
+        rest.append(text[i:j])
+        depth, k = 0, j + len("FILTER")
+        while True:
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+            if depth == 0:
+                break
+        filters.append(text[j + len("FILTER"):k])
+        i = k
+
+
+_TRIPLE_PATTERN = re.compile(r"(\S+\s+\S+\s+\S+)\s*\.")
 
 
 def _indent(text: str) -> str:
@@ -187,7 +326,7 @@ SCHEMA_RULES = (
 
 CLASS_RULES = (
     Rule("cax-sco", "T(?c1, rdfs:subClassOf, ?c2), T(?x, rdf:type, ?c1) -> T(?x, rdf:type, ?c2)",
-         "?x rdf:type ?c2", "?c1 rdfs:subClassOf ?c2 .", "?x rdf:type ?c1 ."),
+         "?x rdf:type ?c2", "?c1 rdfs:subClassOf ?c2 .", "?x rdf:type ?c1 .", closed="cax-sco"),
     Rule("cax-eqc1", "T(?c1, owl:equivalentClass, ?c2), T(?x, rdf:type, ?c1) -> T(?x, rdf:type, ?c2)",
          "?x rdf:type ?c2", "?c1 owl:equivalentClass ?c2 .", "?x rdf:type ?c1 ."),
     Rule("cax-eqc2", "T(?c1, owl:equivalentClass, ?c2), T(?x, rdf:type, ?c2) -> T(?x, rdf:type, ?c1)",
@@ -201,7 +340,7 @@ PROPERTY_RULES = (
     Rule("prp-rng", "T(?p, rdfs:range, ?c), T(?x, ?p, ?y) -> T(?y, rdf:type, ?c)",
          "?y rdf:type ?c", "?p rdfs:range ?c .", "?x ?p ?y . FILTER(!isLiteral(?y))"),
     Rule("prp-spo1", "T(?p1, rdfs:subPropertyOf, ?p2), T(?x, ?p1, ?y) -> T(?x, ?p2, ?y)",
-         "?x ?p2 ?y", "?p1 rdfs:subPropertyOf ?p2 .", "?x ?p1 ?y ."),
+         "?x ?p2 ?y", "?p1 rdfs:subPropertyOf ?p2 .", "?x ?p1 ?y .", closed="prp-spo1"),
     Rule("prp-eqp1", "T(?p1, owl:equivalentProperty, ?p2), T(?x, ?p1, ?y) -> T(?x, ?p2, ?y)",
          "?x ?p2 ?y", "?p1 owl:equivalentProperty ?p2 .", "?x ?p1 ?y ."),
     Rule("prp-eqp2", "T(?p1, owl:equivalentProperty, ?p2), T(?x, ?p2, ?y) -> T(?x, ?p1, ?y)",
@@ -211,10 +350,18 @@ PROPERTY_RULES = (
     Rule("prp-inv2", "T(?p1, owl:inverseOf, ?p2), T(?x, ?p2, ?y) -> T(?y, ?p1, ?x)",
          "?y ?p1 ?x", "?p1 owl:inverseOf ?p2 .", "?x ?p2 ?y . FILTER(!isLiteral(?y))"),
     Rule("prp-symp", "T(?p, rdf:type, owl:SymmetricProperty), T(?x, ?p, ?y) -> T(?y, ?p, ?x)",
-         "?y ?p ?x", "?p rdf:type owl:SymmetricProperty .", "?x ?p ?y . FILTER(!isLiteral(?y))"),
-    # Run per property, joining from its side with more distinct values (Rule.instantiate).
+         "?y ?p ?x", "?p rdf:type owl:SymmetricProperty .", "?x ?p ?y . FILTER(!isLiteral(?y))", closed="prp-symp"),
+    # Run per property, joining from its side with more distinct values (Rule.updates). Of two
+    # transitive properties that are each other's inverse, only the first (by IRI) is closed
+    # here: the other's closure is the inverse of that one, which prp-inv1/2 draw (the
+    # inverse of a transitive closure is the transitive closure of the inverse), and every
+    # edge of the other reaches the first through prp-inv1/2 as well.
     Rule("prp-trp", "T(?p, rdf:type, owl:TransitiveProperty), T(?x, ?p, ?y), T(?y, ?p, ?z) -> T(?x, ?p, ?z)",
-         "?x ?p ?z", "?p rdf:type owl:TransitiveProperty .", "?y ?p ?z . ?x ?p ?y .",
+         "?x ?p ?z",
+         "?p rdf:type owl:TransitiveProperty .\n"
+         "FILTER NOT EXISTS { ?q rdf:type owl:TransitiveProperty .\n"
+         "  { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } FILTER(STR(?q) < STR(?p)) }",
+         "?y ?p ?z . ?x ?p ?y .",
          reverse_data="?x ?p ?y . ?y ?p ?z ."),
     # Values that are not literals; for literal values see prp-fp-literal.
     Rule("prp-fp", "T(?p, rdf:type, owl:FunctionalProperty), T(?x, ?p, ?y1), T(?x, ?p, ?y2) -> T(?y1, owl:sameAs, ?y2)",
@@ -428,7 +575,7 @@ def run_checks(store, checks: Iterable[Check] = CHECKS) -> list[str]:
     """owlrl's messages for the inconsistencies in ``store``, sorted."""
     messages = set()
     for check in checks:
-        solutions = store.query(PREFIXES + check.text)
+        solutions = store.query(PREFIXES + check.text, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
         for row in solutions:
             messages.add(check.message.format(**{n: _show(row[n]) for n in names}))
@@ -436,27 +583,49 @@ def run_checks(store, checks: Iterable[Check] = CHECKS) -> list[str]:
 
 
 def saturate(store, rules: Iterable[Rule], *, max_rounds: int = 1000) -> int:
-    """Run ``rules`` over the default graph of ``store`` until a round adds nothing.
+    """Run ``rules`` over ``store`` until a round adds nothing.
+
+    Semi-naive evaluation (:meth:`Rule.updates`): round ``n`` puts what is new into the graph
+    :data:`DELTA` + ``n`` (and rules of a :attr:`Rule.closed` group into ``...n:group``), which
+    the next round joins against; the rules match the union of all graphs (the input is best
+    kept in a named graph, :data:`INPUT`). The graphs stay: together they are what the rules
+    added (:func:`added`).
 
     Returns:
         The number of rounds (the last one added nothing).
     """
+    import pyoxigraph as ox
+
     rules = list(rules)
-    size = len(store)
+    seen: dict[str, set[str]] = {}
+    deltas = None
     for rounds in range(1, max_rounds + 1):
+        base = f"{DELTA}{rounds}"
         for rule in rules:
-            for update in rule.instantiate(store):
+            out = f"{base}:{rule.closed}" if rule.closed else base
+            # A rule group closed under itself does not join its own last additions again.
+            mine = [d for d in deltas or () if not (rule.closed and d.endswith(":" + rule.closed))]
+            for update in rule.updates(store, out=out, deltas=None if deltas is None else mine,
+                                       seen=seen):
                 store.update(PREFIXES + update)
-        new_size = len(store)
-        if new_size == size:
+        deltas = sorted(g.value for g in store.named_graphs()
+                        if g.value == base or g.value.startswith(base + ":"))
+        if not deltas:
             return rounds
-        size = new_size
     raise ReasoningError(f"the rules did not reach a fixpoint in {max_rounds} rounds")
 
 
+def added(store) -> Iterable:
+    """The quads :func:`saturate` added to ``store`` (in the graphs of its rounds)."""
+    for graph in store.named_graphs():
+        if graph.value.startswith(DELTA):
+            yield from store.quads_for_pattern(None, None, None, graph)
+
+
 def closure_store(triples: Iterable):
-    """A pyoxigraph ``Store`` holding the closure of ``triples`` (encoded, see :func:`encode`),
-    and owlrl's messages for its inconsistencies.
+    """A pyoxigraph ``Store`` holding ``triples`` (encoded, see :func:`encode`) in the graph
+    :data:`INPUT` and their closure in the graphs of :func:`saturate`'s rounds; and owlrl's
+    messages for the inconsistencies.
 
     Raises:
         UnsupportedConstruct: the triples use OWL vocabulary this engine does not implement.
@@ -464,7 +633,7 @@ def closure_store(triples: Iterable):
     import pyoxigraph as ox
 
     store = ox.Store()
-    graph = ox.DefaultGraph()
+    graph = ox.NamedNode(INPUT)
     store.bulk_extend(ox.Quad(t.subject, t.predicate, encode(t.object), graph) for t in triples)
     found = unsupported(store)
     if found:
@@ -473,6 +642,15 @@ def closure_store(triples: Iterable):
     errors = run_checks(store, [DT_NOT_TYPE])
     saturate(store, rules_for(store))
     return store, sorted(set(errors) | set(run_checks(store)))
+
+
+def inferred(triples: Iterable) -> tuple[set, list[str]]:
+    """What the OWL 2 RL closure adds to pyoxigraph ``triples`` (input left out), and the
+    inconsistency messages, in owlrl's words."""
+    import pyoxigraph as ox
+
+    store, errors = closure_store(triples)
+    return {ox.Triple(q.subject, q.predicate, decode(q.object)) for q in added(store)}, errors
 
 
 def closure(triples: Iterable) -> tuple[set, list[str]]:
@@ -522,10 +700,10 @@ def rdflib_closure(asserted):
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
-    closed, errors = closure(triples)
+    new, errors = inferred(triples)
     graph = Graph()
     graph.addN((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), graph)
-               for t in closed - triples)
+               for t in new)
     for message in errors:
         node = BNode()
         graph.add((node, URIRef(RDF + "type"), URIRef(ERRNS + "ErrorMessage")))
@@ -535,5 +713,6 @@ def rdflib_closure(asserted):
 
 __all__ = ["Rule", "Check", "UnsupportedConstruct", "SCHEMA_RULES", "CLASS_RULES",
            "PROPERTY_RULES", "EQUALITY_RULES", "CHECKS", "DT_NOT_TYPE", "chain_rule",
-           "rules_for", "saturate", "run_checks", "closure_store", "closure", "rdflib_closure",
+           "rules_for", "saturate", "run_checks", "closure_store", "closure", "inferred",
+           "rdflib_closure", "added", "INPUT", "DELTA",
            "unsupported", "encode", "decode", "LEXICAL"]

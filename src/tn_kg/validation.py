@@ -1,10 +1,24 @@
-"""Validation: SHACL shapes (pySHACL) and SPARQL quality checks over the built graph.
+"""Validation: SHACL shapes and SPARQL quality checks over the built graph.
 
-Both run over the union of the ontology, data and inferred graphs. SHACL runs with no extra
-inference (the closure is already there). A SPARQL check is a SELECT query in
-``queries/checks/<rule>-violation.rq``; every row it returns is a violation. The checks run on
-an in-memory Oxigraph store whose named graphs are ``graph:ontology``, ``graph:data`` and
-``graph:inferred`` and whose default graph is their union.
+Both run over the union of the ontology, data and inferred graphs, held in one in-memory
+Oxigraph store (:func:`union_store`) whose named graphs are ``graph:ontology``, ``graph:data``
+and ``graph:inferred``; queries see their union as the default graph. SHACL runs with no extra
+inference (the closure is already there), on one of two engines (:func:`check_shapes`):
+
+- ``sparql``: the shapes compiled into SPARQL queries on that store (:mod:`tn_kg.shacl`), fast;
+- ``pyshacl``: pySHACL on an rdflib copy of the graph (:func:`shacl`), the reference.
+
+``auto`` (the build's default) is ``sparql`` unless the shapes use a feature it does not
+compile (:class:`tn_kg.shacl.UnsupportedShape`), then ``pyshacl``; both give the same results
+(``tests/test_shacl_engine.py``). A violation fails the build; warnings and infos are notes.
+
+A SPARQL check is a SELECT query in ``queries/checks/<rule>-violation.rq``; every row it
+returns is a violation.
+
+>>> VALIDATORS
+('auto', 'sparql', 'pyshacl')
+>>> ShaclResult("Violation", "ex:a", "rdfs:label", "-", "needs a label", "ex:Shape").line()
+'Violation: focus ex:a, path rdfs:label, value -: needs a label (shape ex:Shape)'
 """
 
 from __future__ import annotations
@@ -19,7 +33,8 @@ from tn_kg.namespaces import SH, compact
 
 @dataclass(frozen=True)
 class ShaclResult:
-    """One SHACL validation result, as plain strings."""
+    """One SHACL validation result, as plain strings (terms compact, literals as rdflib's
+    ``n3()`` writes them, ``-`` for none)."""
 
     severity: str
     focus: str
@@ -27,6 +42,7 @@ class ShaclResult:
     value: str
     message: str
     shape: str
+    component: str = ""  # the constraint component's local name (MinCountConstraintComponent)
 
     def line(self) -> str:
         return (f"{self.severity}: focus {self.focus}, path {self.path}, value {self.value}: "
@@ -91,10 +107,11 @@ def shacl(data_graph, shapes_graph) -> tuple[bool, list[ShaclResult]]:
     """Validate with pySHACL (no inference, advanced features on).
 
     Returns:
-        ``(conforms, results)``; warnings and infos do not break conformance.
+        ``(conforms, results)``; warnings and infos do not break conformance. The results are
+        the report's ``sh:result`` values (not those nested in them as ``sh:detail``).
     """
     import pyshacl
-    from rdflib import RDF, URIRef
+    from rdflib import URIRef
 
     conforms, report, _text = pyshacl.validate(
         data_graph,
@@ -107,11 +124,13 @@ def shacl(data_graph, shapes_graph) -> tuple[bool, list[ShaclResult]]:
         abort_on_first=False,
     )
     results = []
-    for node in report.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+    # the report's own results; those nested under them as sh:detail (sh:node) are not results
+    for node in report.objects(None, URIRef(SH + "result")):
         def value(name):
             return report.value(node, URIRef(SH + name))
 
         severity = value("resultSeverity")
+        component = value("sourceConstraintComponent")
         messages = sorted(str(m) for m in report.objects(node, URIRef(SH + "resultMessage")))
         results.append(ShaclResult(
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
@@ -120,19 +139,87 @@ def shacl(data_graph, shapes_graph) -> tuple[bool, list[ShaclResult]]:
             value=_show(value("value")),
             message="; ".join(messages) or "(no message)",
             shape=_shape_name(value("sourceShape"), shapes_graph),
+            component=str(component).rsplit("#", 1)[-1] if component is not None else "",
         ))
     results.sort(key=lambda r: (r.severity != "Violation", r.focus, r.path, r.message, r.value))
     return bool(conforms), results
 
 
 def check_shacl(data_graph, shapes_graph) -> list[ShaclResult]:
-    """Raise :class:`ValidationError` on violations; return the non-fatal results."""
-    conforms, results = shacl(data_graph, shapes_graph)
+    """Validate with pySHACL; raise :class:`ValidationError` on violations; return the
+    non-fatal results."""
+    return check_results(*shacl(data_graph, shapes_graph))
+
+
+def check_results(conforms: bool, results: list[ShaclResult]) -> list[ShaclResult]:
+    """Raise :class:`ValidationError` listing the violations unless ``conforms``; else return
+    the (non-fatal) results."""
     if not conforms:
         lines = [r.line() for r in results if r.severity == "Violation"]
         raise ValidationError(f"SHACL validation failed with {len(lines)} violation(s):\n  "
                               + "\n  ".join(lines))
     return results
+
+
+# What ``tn-kg build --validator`` accepts.
+VALIDATORS = ("auto", "sparql", "pyshacl")
+
+
+def check_shapes(paths: Iterable[Path], *, root: Path, triples, store=None,
+                 validator: str = "auto") -> tuple[str, list[ShaclResult]]:
+    """Validate the graph against the shapes files; fail on violations.
+
+    Args:
+        paths: the shapes files (Turtle).
+        root: the project folder (files are named relative to it in errors).
+        triples: the graph, a collection of pyoxigraph triples (pySHACL gets an rdflib copy
+            of it, literals as written; :func:`tn_kg.shacl.check_data` reads it too).
+        store: the same graph in a ``pyoxigraph.Store`` (default: loaded from ``triples``),
+            where the ``sparql`` engine runs; its union of graphs is validated.
+        validator: ``sparql`` (:mod:`tn_kg.shacl`), ``pyshacl`` (:func:`shacl`) or ``auto``
+            (``sparql`` unless the shapes use a feature it does not compile, then ``pyshacl``).
+
+    Returns:
+        ``(engine, results)``: the engine that ran (``sparql`` or ``pyshacl``) and the
+        non-fatal results (warnings, infos).
+
+    Raises:
+        ValueError: an unknown validator.
+        ParseError: a shapes file does not parse.
+        tn_kg.shacl.UnsupportedShape: ``validator="sparql"`` and shapes it does not compile.
+        ValidationError: a violation (focus node, path, value, message and shape of each).
+    """
+    if validator not in VALIDATORS:
+        raise ValueError(f"unknown validator {validator!r}: choose one of {', '.join(VALIDATORS)}")
+    paths = list(paths)
+    if validator != "pyshacl":
+        from tn_kg import shacl as fast
+
+        try:
+            shapes = fast.load_shapes(paths, root=root)
+            fast.check_data(triples, shapes)
+        except fast.UnsupportedShape:
+            if validator == "sparql":
+                raise
+        else:
+            if store is None:
+                store = fast.load_store(triples)
+            return "sparql", check_results(*fast.validate(store, shapes))
+    from tn_kg.rdfio import to_rdflib_graph
+
+    return "pyshacl", check_shacl(to_rdflib_graph(triples), load_shapes(paths, root=root))
+
+
+def union_store(graphs: Mapping[str, Iterable]):
+    """A new in-memory ``pyoxigraph.Store`` with one named graph per entry (graph IRI ->
+    pyoxigraph triples); queries with ``use_default_graph_as_union=True`` see their union."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for name, triples in graphs.items():
+        graph = ox.NamedNode(name)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return store
 
 
 def sparql_checks(store, checks: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
