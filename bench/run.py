@@ -15,12 +15,15 @@ process, :mod:`bench.case`, or a measured process of its own):
 * ``throughput`` — both servers under 1, 4 and 16 concurrent clients looping over the stored
   queries, every answer checked (:mod:`bench.load_server`);
 * ``scaling`` — synthetic, province-shaped data (:mod:`bench.synth`) of 10^4, 10^5 and 10^6
-  triples: reasoning, loading and dumping, fast stack against naive.
+  triples: reasoning, loading and dumping, fast stack against naive;
+* ``pipeline`` — the whole build on synthetic projects of 10^4, 10^5 and 10^6 output triples
+  and the stored queries on the largest, the naive stack beside it until it gives up
+  (:mod:`bench.pipeline`, which writes ``pipeline.png``).
 
 ``cli``, ``queries``, ``http`` and ``throughput`` query a build of the project made at the start
 of the run into a temporary folder. ``--only`` reruns some sections and keeps the others from
 the ``results.json`` already in ``--out``. Writes ``results.json``, ``results.md`` (the targets
-first, met or not, computed from the figures) and ``scaling.png`` into ``--out`` (default
+first, met or not, computed from the figures), ``scaling.png`` and ``pipeline.png`` into ``--out`` (default
 ``bench/results/``).
 """
 
@@ -49,10 +52,12 @@ STACKS = {
     "load": {FAST: "pyoxigraph bulk load", NAIVE: "rdflib parse"},
     "dump": {FAST: "pyoxigraph dump", NAIVE: "rdflib serialize"},
 }
-SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling")
+SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling", "pipeline")
 QUERYING = ("cli", "queries", "http", "throughput")  # the sections that need a build
 # the targets of the performance work (see results.md)
 BUILD_RATIO, WARM_P50_MS, RDFLIB_RATIO, COLD_S, THROUGHPUT_SHARE = 10.0, 2.0, 20.0, 0.5, 0.5
+# The whole pipeline at the largest synthetic size: seconds, peak memory, stored-query p50.
+SCALE_TRIPLES, SCALE_S, SCALE_GIB, SCALE_QUERY_MS = 1_000_000, 120.0, 8.0, 100.0
 
 
 def run_case(spec: dict, *, budget: float, limit: float | None = None,
@@ -306,6 +311,24 @@ def section_scaling(args, say) -> list:
     return rows
 
 
+def section_pipeline(args, say) -> list:
+    """The whole build on synthetic projects (:mod:`bench.pipeline`, in its own processes),
+    the naive stack beside it; writes ``pipeline.png`` into ``--out``."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "bench.pipeline", "--sizes", args.pipeline_sizes,
+               "--out", str(args.out), "--budget", str(args.pipeline_budget),
+               "--repeats", str(args.pipeline_repeats)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    done = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m bench.pipeline failed with exit code {done.returncode}")
+    rows = json.loads((args.out / "pipeline.json").read_text(encoding="utf-8"))
+    for r in rows:
+        say(f"pipeline {r['stack']:5} {r['size']:>10,} {r['status']:8} {r.get('total_s')} s")
+    return rows
+
+
 # --- targets -------------------------------------------------------------------------------------
 
 
@@ -391,6 +414,32 @@ def targets(results: dict) -> list[dict]:
     else:
         add(f"endpoint at 16 concurrent clients >= {THROUGHPUT_SHARE:.0%} of the raw Oxigraph server's throughput",
             None, None)
+
+    built = [r for r in results.get("pipeline") or () if r["stack"] == "build"]
+    scale = f"{SCALE_TRIPLES:,}"
+    if built:
+        largest = max(built, key=lambda r: r.get("triples") or 0)
+        size = f"{largest.get('triples') or 0:,} triples"
+        if largest["status"] == "ok":
+            gib = largest["peak_rss_mb"] / 1024
+            add(f"the whole pipeline at {scale} triples within {SCALE_S:g} s and {SCALE_GIB:g} GiB",
+                f"{largest['total_s']:.1f} s, peak {gib:.1f} GiB ({size})",
+                (largest.get("triples") or 0) >= SCALE_TRIPLES * 0.95
+                and largest["total_s"] <= SCALE_S and gib <= SCALE_GIB)
+            timed = {k: v for k, v in largest["queries"].items() if "p50_ms" in v}
+            worst = max(timed, key=lambda k: timed[k]["p50_ms"]) if timed else None
+            add(f"... every stored query p50 <= {SCALE_QUERY_MS:g} ms there",
+                f"slowest p50 {timed[worst]['p50_ms']:.1f} ms ({worst}); "
+                f"{len(timed)}/{len(largest['queries'])} queries ran" if worst else None,
+                bool(worst) and len(timed) == len(largest["queries"])
+                and timed[worst]["p50_ms"] <= SCALE_QUERY_MS)
+        else:
+            add(f"the whole pipeline at {scale} triples within {SCALE_S:g} s and {SCALE_GIB:g} GiB",
+                f"{largest['status']} ({size})", False)
+            add(f"... every stored query p50 <= {SCALE_QUERY_MS:g} ms there", None, False)
+    else:
+        add(f"the whole pipeline at {scale} triples within {SCALE_S:g} s and {SCALE_GIB:g} GiB", None, None)
+        add(f"... every stored query p50 <= {SCALE_QUERY_MS:g} ms there", None, None)
 
     h = results.get("http")
     if t or h:
@@ -601,6 +650,18 @@ def markdown(results: dict) -> str:
             else:
                 lines.append(f"{head} {r['status']} | | | |")
         lines += ["", "![time against size, log-log](scaling.png)"]
+    pipeline = results.get("pipeline")
+    if pipeline:
+        from bench.pipeline import markdown as pipeline_markdown
+
+        lines += ["", "## The whole pipeline on synthetic projects", "",
+                  "The real build (`tn_kg.build.build`) on the repository's project plus synthetic "
+                  "provinces with their source texts (`bench/synth.py`), sized by the triples of "
+                  "the output; the naive stack (rdflib, owlrl, pySHACL) on the same project until "
+                  "it runs out of its budget. Seconds per step; then the stored queries on the "
+                  "largest build, in a fresh process (`bench/pipeline.py`).", ""]
+        lines += pipeline_markdown(pipeline)
+        lines += ["", "![the pipeline's steps against size, log-log](pipeline.png)"]
     lines.append("")
     return "\n".join(lines)
 
@@ -664,6 +725,12 @@ def _parse_args(argv):
     parser.add_argument("--http-runs", type=int, default=30, help="timed requests of each query per server")
     parser.add_argument("--clients", default="1,4,16", help="concurrent clients of the throughput runs")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of each throughput run")
+    parser.add_argument("--pipeline-sizes", default="10000,100000,1000000",
+                        help="output triples of the synthetic projects of the pipeline section")
+    parser.add_argument("--pipeline-budget", type=float, default=300.0,
+                        help="seconds of the naive stack per size in the pipeline section")
+    parser.add_argument("--pipeline-repeats", type=int, default=20,
+                        help="timed runs of each stored query on the largest pipeline build")
     parser.add_argument("--quick", action="store_true",
                         help="a tiny run that only checks the benchmark works (fixture project, two "
                              "cold queries, few runs, one small size, 1 s throughput runs, 2 s budget)")
@@ -682,6 +749,7 @@ def _parse_args(argv):
         args.cli_runs, args.query_runs, args.rdflib_runs, args.http_runs = 2, 5, 1, 3
         args.clients, args.seconds = "1,16", 1.0
         args.cli_slugs = 2
+        args.pipeline_sizes, args.pipeline_budget, args.pipeline_repeats = "10000", 5.0, 2
     args.client_counts = [int(n) for n in args.clients.split(",") if n.strip()]
     args.project = ("fixture project" if args.quick else
                     "this repository" if args.root.resolve() == REPO else args.root.name)
@@ -761,6 +829,8 @@ def _run(args) -> dict:
                 record(section, value)
         if "scaling" in args.sections:
             record("scaling", section_scaling(args, say))
+        if "pipeline" in args.sections:
+            record("pipeline", section_pipeline(args, say))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["targets"] = targets(results)

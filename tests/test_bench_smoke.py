@@ -15,7 +15,8 @@ def test_bench_quick_writes_results(tmp_path):
 
     out = tmp_path / "results"
     results = main(["--quick", "--out", str(out)])
-    assert sorted(p.name for p in out.iterdir()) == ["results.json", "results.md", "scaling.png"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "pipeline.json", "pipeline.md", "pipeline.png", "results.json", "results.md", "scaling.png"]
     saved = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert saved["machine"]["versions"]["pyoxigraph"]
     assert saved["steps"] and all(r["status"] == "ok" for r in saved["steps"].values())
@@ -54,7 +55,17 @@ def test_bench_quick_writes_results(tmp_path):
     assert all(r["requests"] > 0 and r["error_count"] == 0 for r in runs)
     # the targets table comes first and says of each target whether it is met
     assert md.index("## Targets") < md.index("## The build, whole")
-    assert len(saved["targets"]) == 7 and all(t["met"] in (True, False) for t in saved["targets"])
+    assert len(saved["targets"]) == 9 and all(t["met"] in (True, False) for t in saved["targets"])
+    # the whole pipeline on a synthetic project: the build's steps, its stored queries, and the
+    # naive stack, which gives up within the quick run's budget
+    built = [r for r in saved["pipeline"] if r["stack"] == "build"]
+    assert built and all(r["status"] == "ok" for r in built)
+    assert set(built[0]["steps"]) == {"parse", "quotes", "numerals", "reasoning", "validation", "publish"}
+    assert sorted(built[0]["queries"]) == slugs
+    assert all("p50_ms" in q for q in built[0]["queries"].values())
+    assert [r["status"] for r in saved["pipeline"] if r["stack"] == "naive"] == ["gave up"]
+    assert "## The whole pipeline on synthetic projects" in md
+    assert (out / "pipeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     for heading in ("## Cold command line", "## Stored queries, warm", "## Stored queries over HTTP",
                     "## Throughput under concurrent clients"):
         assert heading in md

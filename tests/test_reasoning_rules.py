@@ -176,6 +176,23 @@ def test_dt_not_type(literal):
         assert literal.split('"')[1] in message
 
 
+@pytest.mark.parametrize("turtle", [':x :v "2022"^^xsd:gYear .', ':x :v "8,59"^^xsd:decimal .'])
+def test_owlrl_leaves_rdflib_literal_bindings_as_they_were(turtle):
+    """owlrl swaps in its own lexical conversions while it reasons and leaves some of them
+    (xsd:gYear, ...; all on an error) in rdflib's process-wide table: literals made afterwards,
+    and pySHACL's sh:datatype, would see them. owlrl_closure puts the table back."""
+    from rdflib import Literal, XSD
+    from rdflib.term import _toPythonMapping
+
+    before = dict(_toPythonMapping)
+    try:
+        reasoning.owlrl_closure(graph(turtle))
+    except ReasoningError:
+        pass
+    assert dict(_toPythonMapping) == before
+    assert Literal("20xx", datatype=XSD.gYear).ill_typed is None
+
+
 def test_valid_literals_pass():
     got = inferred(':x :v 1.50 , 007 , "2022-01-01"^^xsd:date , "2022"^^xsd:gYear , true , 1e5 .')
     assert got == set()

@@ -16,6 +16,7 @@ into a :class:`~tn_kg.errors.ReasoningError`.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Callable, Iterable
 
 from tn_kg.errors import ReasoningError
@@ -144,10 +145,36 @@ def filter_noise(triples: Iterable, *, schema: set) -> set:
     return kept
 
 
+@contextmanager
+def _rdflib_literal_bindings_kept():
+    """Put rdflib's lexical-to-value bindings back as they were on leaving.
+
+    owlrl swaps in its own conversions (``owlrl.DatatypeHandling``) while it reasons and,
+    after it, only writes rdflib's own back over them: the ones rdflib has none of (``xsd:gYear``,
+    ``xsd:gYearMonth``, ``xsd:gMonthDay``, ``xsd:gDay``, ``xsd:gMonth``, ...) stay, and all of
+    them stay if it stops on an error. Those bindings are process-wide: every ``Literal`` made
+    afterwards would be checked by them (``"20xx"^^xsd:gYear`` turning ill-typed), and pySHACL's
+    ``sh:datatype`` with it.
+    """
+    from rdflib import term
+
+    to_python = dict(term._toPythonMapping)
+    generic = list(term._GenericPythonToXSDRules)
+    specific = list(term._SpecificPythonToXSDRules)
+    try:
+        yield
+    finally:
+        term._toPythonMapping.clear()
+        term._toPythonMapping.update(to_python)
+        term._GenericPythonToXSDRules[:] = generic
+        term._SpecificPythonToXSDRules[:] = specific
+
+
 def owlrl_closure(asserted):
     """The OWL 2 RL closure of ``asserted`` by owlrl (a new graph; ``asserted`` untouched).
 
-    No axiomatic triples and no datatype axioms: they are all noise for the dump.
+    No axiomatic triples and no datatype axioms: they are all noise for the dump. rdflib's
+    literal bindings are as before afterwards (:func:`_rdflib_literal_bindings_kept`).
 
     Raises:
         ReasoningError: an ``xsd:decimal`` literal whose lexical form is not a decimal (owlrl
@@ -162,9 +189,10 @@ def owlrl_closure(asserted):
     for triple in asserted:
         graph.add(triple)
     try:
-        owlrl.DeductiveClosure(
-            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-        ).expand(graph)
+        with _rdflib_literal_bindings_kept():
+            owlrl.DeductiveClosure(
+                owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+            ).expand(graph)
     except decimal.InvalidOperation:
         raise ReasoningError(
             "the ontology and data are inconsistent (OWL 2 RL):\n  "
