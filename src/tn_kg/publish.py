@@ -78,18 +78,17 @@ DESCRIPTION = {
 # --- serialisation --------------------------------------------------------------------------
 
 
-def _sorted_triples(triples: Iterable) -> list:
-    """The triples, deduplicated, in :func:`tn_kg.rdfio.sort_key` order (each term's N-Triples
-    form is computed once: predicates and classes recur on every other triple)."""
-    forms: dict = {}
+def _nt_lines(triples: Iterable) -> list[str]:
+    """The triples as N-Triples lines (``s p o .``), distinct and sorted.
 
-    def form(term) -> str:
-        text = forms.get(term)
-        if text is None:
-            text = forms[term] = str(term)
-        return text
+    Sorting the lines sorts the triples as :func:`tn_kg.rdfio.sort_key` does: a term that is
+    the beginning of another is followed by a space, which sorts before any character that can
+    continue a term.
+    """
+    import pyoxigraph as ox
 
-    return sorted(set(triples), key=lambda t: (form(t.subject), form(t.predicate), form(t.object)))
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return sorted(set(text.split("\n")) - {""})
 
 
 def _sorted_lines(text: str) -> bytes:
@@ -97,6 +96,7 @@ def _sorted_lines(text: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
+_RDF_TYPE_NT = f"<{RDF_TYPE}>"
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 
 
@@ -135,35 +135,42 @@ class _Writer:
                 return f"{prefix}:{value[length:]}"
         return f"<{value}>"
 
-    def term(self, term) -> str:
-        import pyoxigraph as ox
+    def term(self, token: str) -> str:
+        """A term of an N-Triples line as this writer writes it."""
+        if token.startswith("<"):
+            return self.iri(token[1:-1])
+        if token.startswith("_:"):
+            raise BuildError(f"cannot publish a blank node: {token}")
+        if token.endswith(">"):  # "lexical form"^^<datatype>
+            cut = token.rindex("^^<")
+            return f"{token[:cut]}^^{self.iri(token[cut + 3:-1])}"
+        return token  # a plain ("...") or language-tagged ("..."@vi) literal
 
-        if isinstance(term, ox.NamedNode):
-            return self.iri(term.value)
-        if isinstance(term, ox.Literal):
-            quoted = str(ox.Literal(term.value))  # N-Triples escaping of the lexical form
-            if term.language:
-                return f"{quoted}@{term.language}"
-            if term.datatype.value == XSD + "string":
-                return quoted
-            return f"{quoted}^^{self.iri(term.datatype.value)}"
-        raise BuildError(f"cannot publish a blank node: {term}")
+    def block(self, lines: Iterable[str], indent: str = "") -> list[str]:
+        """Turtle statements of sorted N-Triples ``lines`` (:func:`_nt_lines`): one per
+        subject, ``rdf:type`` first, then the predicates and their objects in line order."""
+        out: list[str] = []
+        subject, objects_of = None, {}
 
-    def block(self, triples: Iterable, indent: str = "", *, presorted: bool = False) -> list[str]:
-        # In sort_key order, subjects, their predicates and their objects come in N-Triples
-        # order already (dicts keep it); only rdf:type moves to the front.
-        by_subject: dict = defaultdict(lambda: defaultdict(list))
-        for t in triples if presorted else _sorted_triples(triples):
-            by_subject[t.subject][t.predicate].append(t.object)
-        lines = []
-        for subject, objects_of in by_subject.items():
+        def flush() -> None:
             parts = []
-            for p in sorted(objects_of, key=lambda p: p.value != RDF_TYPE):
-                verb = "a" if p.value == RDF_TYPE else self.iri(p.value)
-                objects = " , ".join(self.term(o) for o in objects_of[p])
-                parts.append(f"{verb} {objects}")
-            lines.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(parts) + " .")
-        return lines
+            for p in sorted(objects_of, key=lambda p: p != _RDF_TYPE_NT):
+                verb = "a" if p == _RDF_TYPE_NT else self.term(p)
+                parts.append(f"{verb} " + " , ".join(self.term(o) for o in objects_of[p]))
+            out.append(f"{indent}{self.term(subject)} " + f" ;\n{indent}    ".join(parts) + " .")
+
+        for line in lines:
+            s_end = line.index(" ")
+            p_end = line.index(" ", s_end + 1)
+            s_token = line[:s_end]
+            if s_token != subject:
+                if subject is not None:
+                    flush()
+                subject, objects_of = s_token, {}
+            objects_of.setdefault(line[s_end + 1:p_end], []).append(line[p_end + 1:-2])
+        if subject is not None:
+            flush()
+        return out
 
     def header(self) -> list[str]:
         names = dict(self.namespaces)
@@ -171,22 +178,23 @@ class _Writer:
 
 
 def write_turtle(triples: Iterable, prefixes: Mapping[str, str] = PREFIXES, *,
-                 presorted: bool = False) -> bytes:
-    """Turtle of ``triples`` in the fixed layout of :class:`_Writer` (``presorted``: the
-    triples are distinct and in :func:`_sorted_triples` order already)."""
+                 lines: list[str] | None = None) -> bytes:
+    """Turtle of ``triples`` in the fixed layout of :class:`_Writer` (or of their sorted
+    N-Triples ``lines``, :func:`_nt_lines`, where the caller has them already)."""
     writer = _Writer(prefixes)
-    body = writer.block(triples, presorted=presorted)
+    body = writer.block(_nt_lines(triples) if lines is None else lines)
     return ("\n".join(writer.header() + [""] + body) + "\n").encode("utf-8")
 
 
 def write_trig(graphs: Mapping[str, Iterable], prefixes: Mapping[str, str] = PREFIXES, *,
-               presorted: bool = False) -> bytes:
-    """TriG of the named graphs ``graph IRI -> triples``, graphs in IRI order."""
+               lines: Mapping[str, list[str]] | None = None) -> bytes:
+    """TriG of the named graphs ``graph IRI -> triples``, graphs in IRI order (``lines``: each
+    graph's sorted N-Triples lines, where the caller has them already)."""
     writer = _Writer(prefixes)
     body = []
     for name in sorted(graphs):
-        body += (["", f"{writer.iri(name)} {{"]
-                 + writer.block(graphs[name], indent="    ", presorted=presorted) + ["}"])
+        own = _nt_lines(graphs[name]) if lines is None else lines[name]
+        body += ["", f"{writer.iri(name)} {{"] + writer.block(own, indent="    ") + ["}"]
     return ("\n".join(writer.header() + body) + "\n").encode("utf-8")
 
 
@@ -239,24 +247,23 @@ def serialize_dumps(graphs: Mapping[str, Iterable]) -> dict[str, bytes]:
 
     if sum(len(g) for g in graphs.values()) > LARGE:
         return _serialize_large(graphs)
-    graphs = {name: set(triples) for name, triples in graphs.items()}
     names = sorted(graphs)
-    ordered = {name: _sorted_triples(graphs[name]) for name in names}
-    union = _sorted_triples(t for name in names for t in ordered[name])
-    # Lines of N-Triples and N-Quads sort as their triples do in _sorted_triples order (a term
-    # that is a prefix of another is followed by a space, which sorts before any character
-    # that can continue a term), and a triple's quads by graph IRI: no text sort needed.
-    where: dict = {}
+    lines = {name: _nt_lines(graphs[name]) for name in names}
+    union = sorted(set().union(*lines.values()))
+    # A triple's quads in graph IRI order: N-Quads lines sort as their triples, then graphs.
+    where: dict[str, list[str]] = {}
     for name in names:
-        for t in ordered[name]:
-            where.setdefault(t, []).append(ox.NamedNode(name))
-    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in union for g in where[t]]
+        for line in lines[name]:
+            where.setdefault(line, []).append(f"<{name}> .")
+    nquads = "".join(f"{line[:-1]}{g}\n" for line in union for g in where[line])
+    nt = "".join(line + "\n" for line in union).encode("utf-8")
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
     return {
-        TRIG: write_trig(ordered, presorted=True),
-        NQUADS: ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        TURTLE: write_turtle(union, presorted=True),
-        NTRIPLES: ox.serialize(union, format=ox.RdfFormat.N_TRIPLES),
-        JSONLD: ox.serialize(union, format=ox.RdfFormat.JSON_LD),
+        TRIG: write_trig(graphs, lines=lines),
+        NQUADS: nquads.encode("utf-8"),
+        TURTLE: write_turtle((), lines=union),
+        NTRIPLES: nt,
+        JSONLD: ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
     }
 
 
