@@ -20,34 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-NUMERIC = frozenset(XSD + name for name in (
-    "integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
-    "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
-    "unsignedShort", "unsignedByte"))
-
-
-def number(lexical: str) -> str | None:
-    """The canonical text of a numeric literal's value, or None when it is not a number.
-
-    >>> number("8.590"), number("8.59E0"), number("10"), number("1.0e1"), number("-0.0")
-    ('8.59', '8.59', '10', '10', '0')
-    """
-    try:
-        value = Decimal(lexical.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return str(value)
-    if value == 0:
-        return "0"
-    text = format(value.normalize(), "f")
-    return text
+from tn_kg.backends import NUMERIC_DATATYPES as NUMERIC
+from tn_kg.backends import canonical_number as number
+from tn_kg.namespaces import XSD_STRING
 
 
 def cell(kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> list:

@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 
 
-def _rss_now_mb() -> float:
+def rss_now_mb() -> float:
+    """The process's resident set now, in MiB."""
     try:
         with open("/proc/self/statm") as f:
             pages = int(f.read().split()[1])
@@ -41,7 +42,8 @@ def _rss_now_mb() -> float:
         return float("nan")
 
 
-def _peak_mb() -> float:
+def peak_rss_mb() -> float:
+    """The process's peak resident set so far, in MiB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
@@ -213,7 +215,7 @@ def main(argv: list[str]) -> None:
         return
     if spec["kind"] == "queries":
         result = queries_case(spec)
-        result["peak_rss_mb"] = round(_peak_mb(), 1)
+        result["peak_rss_mb"] = round(peak_rss_mb(), 1)
         print(json.dumps(result, ensure_ascii=False), flush=True)
         return
     parts_of = None
@@ -230,7 +232,7 @@ def main(argv: list[str]) -> None:
         fn = lambda: step(root, state)  # noqa: E731
     else:
         size, fn = scale_operation(spec["op"], spec["stack"], spec["size"], spec.get("seed", 0))
-    before = _rss_now_mb()
+    before = rss_now_mb()
     print(f"READY {size or ''}".strip(), flush=True)
     times: list[float] = []
     parts: list[dict] = []
@@ -243,7 +245,7 @@ def main(argv: list[str]) -> None:
         del result
         if sum(times) > spec["budget"]:
             break
-    line = {"times": times, "rss_before_mb": round(before, 1), "peak_rss_mb": round(_peak_mb(), 1),
+    line = {"times": times, "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
             "triples": size}
     if parts_of is not None:
         line["parts"] = parts

@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -61,17 +60,13 @@ import threading
 import time
 from pathlib import Path
 
+from bench.case import peak_rss_mb, rss_now_mb
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BUILD_STEPS = ("parse", "quotes", "numerals", "reasoning", "validation", "publish")
 NAIVE_STEPS = ("parse (rdflib)", "quotes+numerals", "reasoning (owlrl)", "validation (pySHACL)",
                "publish (rdflib)")
-
-
-def peak_rss_mb() -> float:
-    """The process's peak resident set so far, in MiB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 def own_peak_rss_mb() -> float:
@@ -86,15 +81,6 @@ def own_peak_rss_mb() -> float:
     except OSError:
         pass
     return peak_rss_mb()
-
-
-def rss_now_mb() -> float:
-    try:
-        with open("/proc/self/statm") as f:
-            pages = int(f.read().split()[1])
-        return pages * resource.getpagesize() / 2**20
-    except OSError:
-        return float("nan")
 
 
 def _fresh(folder: Path) -> Path:

@@ -40,7 +40,8 @@ def test_large_path_gives_the_same_dumps(real_build, monkeypatch):
 
 def test_large_path_is_chosen_by_size(monkeypatch):
     calls = []
-    monkeypatch.setattr(pub, "_serialize_large", lambda graphs: calls.append(graphs) or {})
+    monkeypatch.setattr(pub, "_pyoxigraph_layout",
+                        lambda lines, triples: calls.append(lines) or {pub.TRIG: b"", pub.TURTLE: b""})
     t = ox.Triple(ox.NamedNode("http://ex.org/a"), ox.NamedNode("http://ex.org/p"), ox.Literal("x"))
     monkeypatch.setattr(pub, "LARGE", 1)
     pub.serialize_dumps({"http://ex.org/g": {t}})

@@ -8,10 +8,10 @@ depends on hash order or the clock: the date comes from ``SOURCE_DATE_EPOCH`` or
 date.
 
 **Large graphs.** Above :data:`LARGE` triples (synthetic benchmark data; the real graph has
-some 33,000) the sort runs on N-Triples lines as bytes and pyoxigraph writes Turtle and TriG
-from the sorted triples (subjects grouped, all of :data:`PREFIXES` declared, ``/`` escaped in
-local names): the same order and equally deterministic, at the speed of pyoxigraph's
-serialisers rather than a Python writer.
+some 33,000) pyoxigraph writes Turtle and TriG from the same sorted triples (subjects grouped,
+all of :data:`PREFIXES` declared, ``/`` escaped in local names): the same order and equally
+deterministic, at the speed of pyoxigraph's serialisers rather than a Python writer. The other
+three files do not depend on the size.
 
 **The metadata graph and ``void.ttl``.** ``void.ttl`` describes the dump files with their
 sizes (``dcat:byteSize``) and checksums (``spdx:checksum``); a dump cannot hold its own
@@ -30,6 +30,7 @@ it was.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import re
 import shutil
@@ -198,42 +199,29 @@ def write_trig(graphs: Mapping[str, Iterable], prefixes: Mapping[str, str] = PRE
     return ("\n".join(writer.header() + body) + "\n").encode("utf-8")
 
 
-def _sorted_nt(triples: Iterable) -> bytes:
-    """N-Triples of ``triples``, lines distinct and sorted (as bytes: UTF-8 sorts as text)."""
+def _tagged(lines: list[str], name: str) -> Iterable[tuple[str, str]]:
+    return ((line, name) for line in lines)
+
+
+def _pyoxigraph_layout(lines: Mapping[str, list[str]], triples: list) -> dict[str, bytes]:
+    """TriG and Turtle written by pyoxigraph from the sorted lines of each graph and the
+    sorted union (``triples``): for large graphs (see the module's notes)."""
     import pyoxigraph as ox
 
-    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).split(b"\n")
-    lines = sorted(set(line for line in lines if line))
-    return b"\n".join(lines) + b"\n" if lines else b""
-
-
-def _serialize_large(graphs: Mapping[str, Iterable]) -> dict[str, bytes]:
-    """:func:`serialize_dumps` for large graphs (see the module's notes)."""
-    import pyoxigraph as ox
-
-    names = sorted(graphs)
-    per_graph = {name: _sorted_nt(graphs[name]) for name in names}
-    union_nt = _sorted_nt(t for name in names for t in graphs[name])
-    union = list(ox.parse(union_nt, format=ox.RdfFormat.N_TRIPLES))
     quads = []
-    for name in names:
+    for name in sorted(lines):
         graph = ox.NamedNode(name)
+        own = "".join(line + "\n" for line in lines[name]).encode("utf-8")
         quads += (ox.Quad(t.subject, t.predicate, t.object, graph)
-                  for t in ox.parse(per_graph[name], format=ox.RdfFormat.N_TRIPLES))
-    del per_graph
-    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).split(b"\n")
-    nq.sort()
+                  for t in ox.parse(own, format=ox.RdfFormat.N_TRIPLES))
     prefixes = dict(sorted(PREFIXES.items()))
     return {
         TRIG: ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
-        NQUADS: b"\n".join(line for line in nq if line) + b"\n",
-        TURTLE: ox.serialize(union, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
-        NTRIPLES: union_nt,
-        JSONLD: ox.serialize(union, format=ox.RdfFormat.JSON_LD),
+        TURTLE: ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
     }
 
 
-# Above this many triples in all, :func:`serialize_dumps` takes the large-graph path.
+# Above this many triples in all, :func:`serialize_dumps` has pyoxigraph write Turtle and TriG.
 LARGE = 250_000
 
 
@@ -245,23 +233,27 @@ def serialize_dumps(graphs: Mapping[str, Iterable]) -> dict[str, bytes]:
     """
     import pyoxigraph as ox
 
-    if sum(len(g) for g in graphs.values()) > LARGE:
-        return _serialize_large(graphs)
     names = sorted(graphs)
     lines = {name: _nt_lines(graphs[name]) for name in names}
-    union = sorted(set().union(*lines.values()))
-    # A triple's quads in graph IRI order: N-Quads lines sort as their triples, then graphs.
-    where: dict[str, list[str]] = {}
-    for name in names:
-        for line in lines[name]:
-            where.setdefault(line, []).append(f"<{name}> .")
-    nquads = "".join(f"{line[:-1]}{g}\n" for line in union for g in where[line])
+    # One merge of the sorted graphs gives the N-Quads order (a triple's quads sort as the
+    # triple, then by graph IRI) and the sorted union.
+    quads, union = [], []
+    for line, name in heapq.merge(*(_tagged(lines[name], name) for name in names)):
+        quads.append(f"{line[:-1]}<{name}> .\n")
+        if not union or union[-1] != line:
+            union.append(line)
+    nquads = "".join(quads).encode("utf-8")
+    del quads
     nt = "".join(line + "\n" for line in union).encode("utf-8")
     triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    if sum(len(own) for own in lines.values()) > LARGE:
+        layout = _pyoxigraph_layout(lines, triples)
+    else:
+        layout = {TRIG: write_trig(graphs, lines=lines), TURTLE: write_turtle((), lines=union)}
     return {
-        TRIG: write_trig(graphs, lines=lines),
-        NQUADS: nquads.encode("utf-8"),
-        TURTLE: write_turtle((), lines=union),
+        TRIG: layout[TRIG],
+        NQUADS: nquads,
+        TURTLE: layout[TURTLE],
         NTRIPLES: nt,
         JSONLD: ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
     }

@@ -594,8 +594,6 @@ def saturate(store, rules: Iterable[Rule], *, max_rounds: int = 1000) -> int:
     Returns:
         The number of rounds (the last one added nothing).
     """
-    import pyoxigraph as ox
-
     rules = list(rules)
     seen: dict[str, set[str]] = {}
     deltas = None
