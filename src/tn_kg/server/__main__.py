@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from tn_kg.errors import TnKgError
 from tn_kg.server.app import ServerConfig, serve
 
 
@@ -18,6 +20,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-rows", type=int, default=defaults.max_rows)
     parser.add_argument("--workers", type=int, default=defaults.workers)
     parser.add_argument("--client-timeout", type=float, default=defaults.client_timeout)
+    parser.add_argument("--reload-interval", type=float, default=defaults.reload_interval,
+                        help="seconds between looks at the build folder for a new build (0: never)")
     parser.add_argument("--allow-host", action="append", default=[], help="a further Host name to answer")
     parser.add_argument("--extra-nquads", action="append", type=Path, default=[],
                         help="N-Quads file of further (test) graphs to serve")
@@ -26,9 +30,14 @@ def main(argv: list[str] | None = None) -> None:
         from tn_kg.resources import packaged_build
 
         args.build = packaged_build()
-    serve(ServerConfig(build=args.build, host=args.host, port=args.port, timeout=args.timeout,
-                       max_rows=args.max_rows, workers=args.workers, client_timeout=args.client_timeout,
-                       allowed_hosts=args.allow_host, extra_nquads=args.extra_nquads))
+    try:
+        serve(ServerConfig(build=args.build, host=args.host, port=args.port, timeout=args.timeout,
+                           max_rows=args.max_rows, workers=args.workers, client_timeout=args.client_timeout,
+                           allowed_hosts=args.allow_host, extra_nquads=args.extra_nquads,
+                           reload_interval=args.reload_interval))
+    except TnKgError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
 
 
 if __name__ == "__main__":

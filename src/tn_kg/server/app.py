@@ -1,32 +1,40 @@
 """The HTTP server: SPARQL 1.1 Protocol, linked-data pages, dumps, all read-only.
 
-Built on the standard library's :class:`http.server.ThreadingHTTPServer`: one thread per
-connection parses the request and writes the answer; queries are evaluated by the worker
-processes of :class:`~tn_kg.server.pool.WorkerPool`. See ``docs/decisions/20261123-endpoint.md``.
+HTTP is spoken by Hypercorn, a maintained ASGI server whose HTTP/1.1 parser is h11 (strict
+framing: conflicting ``Content-Length`` headers, a missing ``Host`` in HTTP/1.1, malformed
+request lines and oversized headers are answered 400/431 with a status line and the
+connection closed). Connections are handled on an asyncio loop, so slow or idle clients
+cost no thread: a request whose headers do not arrive within the client timeout is cut off
+(Hypercorn's idle timeout), and so is a body that does not arrive within it (here). The
+request itself is answered in a thread of a bounded pool; queries are evaluated by the
+worker processes of :class:`~tn_kg.server.pool.WorkerPool`, and the build is served from a
+private snapshot (:mod:`tn_kg.server.site`). See ``docs/decisions/20261123-endpoint.md``.
 """
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import ipaddress
 import logging
 import os
 import re
+import resource
+import signal
 import socket
 import sys
 import threading
-import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote
 
-from tn_kg.errors import QueryError, TnKgError
+from tn_kg.errors import QueryError
 from tn_kg.namespaces import BASE, ONTOLOGY
 from tn_kg.server import guard, pages
 from tn_kg.server.conneg import negotiate, prefers_html
-from tn_kg.server.pool import PoolError, WorkerPool
+from tn_kg.server.pool import PoolError
+from tn_kg.server.site import Site, SiteHolder
 from tn_kg.server.worker import RDF_TYPES, RESULT_TYPES, Task
 
 log = logging.getLogger("tn_kg.server")
@@ -38,12 +46,41 @@ _FORMAT_OF = {v: k for k, v in {**RESULT_TYPES, **RDF_TYPES}.items()}
 _FORMAT_OF.update({"application/json": "json", "application/x-turtle": "turtle"})
 SUFFIXES = {".ttl": "turtle", ".nt": "ntriples", ".jsonld": "jsonld", ".rdf": "rdfxml", ".html": "html"}
 SUFFIX_OF = {v: k for k, v in SUFFIXES.items()}
-DUMP_TYPES = {
-    ".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
-    ".nt": "application/n-triples", ".jsonld": "application/ld+json", "": "text/plain; charset=utf-8",
-}
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _STATIC = Path(__file__).resolve().parent / "static"
+_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+ALLOW = "GET, HEAD, POST, OPTIONS"
+
+# RFC 3986 host [":" port], restricted to what a name in DNS or an IP literal can be:
+# a reg-name of letters, digits, hyphens and dots, an IPv4 address, or "[" IPv6 "]".
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(
+    rf"(?:\[(?P<ip6>[0-9A-Fa-f:.]+)\]|(?P<name>{_LABEL}(?:\.{_LABEL})*\.?))(?::(?P<port>[0-9]{{1,5}}))?"
+)
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def parse_host(value: str) -> tuple[str, int | None] | None:
+    """A ``Host`` header as RFC 3986 host and port; None if it is not a valid one.
+
+    >>> parse_host("LocalHost:7878"), parse_host("[::1]"), parse_host("localhost:1@evil.example")
+    (('localhost', 7878), ('[::1]', None), None)
+    """
+    match = _HOST.fullmatch(value)
+    if match is None:
+        return None
+    port = match.group("port")
+    if port is not None and (int(port) > 65535 or (len(port) > 1 and port.startswith("0"))):
+        return None
+    if match.group("ip6") is not None:
+        try:
+            host = f"[{ipaddress.IPv6Address(match.group('ip6')).compressed}]"
+        except ValueError:
+            return None
+    else:
+        host = match.group("name").lower().rstrip(".")
+    return host, int(port) if port is not None else None
 
 
 @dataclass
@@ -59,10 +96,12 @@ class ServerConfig:
         extra_nquads: further N-Quads files to serve (test data such as the W3C protocol
             fixtures); they are query-only, like everything else.
         allowed_hosts: further ``Host`` names to answer (a public name behind a proxy);
-            ``"*"`` accepts any.
+            ``"*"`` accepts any well-formed host.
         max_body, max_url: request limits in bytes (413, 414).
-        client_timeout: seconds a client may take to send a request.
-        max_connections: simultaneous connections; more are answered 503 at once.
+        client_timeout: seconds a client may take to send a request's headers, and again its
+            body; an idle keep-alive connection is closed after as long.
+        reload_interval: seconds between looks at the build folder for a new build (0: never).
+        threads: requests answered at once (the others wait on the event loop, at no cost).
     """
 
     build: Path
@@ -78,233 +117,114 @@ class ServerConfig:
     max_query_chars: int = guard.MAX_QUERY_CHARS
     max_nesting: int = guard.MAX_NESTING
     client_timeout: float = 10.0
-    max_connections: int = 64
+    reload_interval: float = 1.0
+    threads: int = 64
+
+    def pool_options(self) -> dict:
+        return {"workers": self.workers, "timeout": self.timeout}
 
 
 class HttpError(Exception):
-    def __init__(self, status: int, message: str, headers: dict | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict | None = None, *, close: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.close = close
 
 
-class Dumps:
-    """The published files of a build: only the names in ``SHA256SUMS``, and that file."""
+@dataclass
+class Request:
+    """A request as the handlers see it: the raw target (still percent-encoded), headers with
+    lower-case names, the whole body, the client's address and the validated base URL."""
 
-    def __init__(self, build: Path) -> None:
-        self.folder = Path(build)
-        sums = self.folder / "SHA256SUMS"
-        self.files: dict[str, tuple[str, int]] = {}
-        for line in sums.read_text(encoding="utf-8").splitlines():
-            digest, _, name = line.partition("  ")
-            name = name.strip()
-            if name and "/" not in name and (self.folder / name).is_file():
-                self.files[name] = (digest.strip(), (self.folder / name).stat().st_size)
-        own = hashlib.sha256(sums.read_bytes()).hexdigest()
-        self.files["SHA256SUMS"] = (own, sums.stat().st_size)
+    method: str
+    path: str
+    query_string: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    client: str | None
+    base_url: str
 
-    def content_type(self, name: str) -> str:
-        return DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")
-
-
-class Site:
-    """Everything the handler serves, made once at start."""
-
-    def __init__(self, config: ServerConfig) -> None:
-        self.config = config
-        build = Path(config.build)
-        nquads = build / "tn-kg.nq"
-        if not nquads.is_file():
-            raise FileNotFoundError(f"{nquads} not found: give a build folder (tn-kg build --out DIR)")
-        self.dumps = Dumps(build)
-        self.void_ttl = (build / "void.ttl").read_bytes() if (build / "void.ttl").is_file() else b""
-        self.pool = WorkerPool(
-            [nquads, *config.extra_nquads], workers=config.workers, timeout=config.timeout
-        )
-        from tn_kg.catalogue import load_catalogue
-        from tn_kg.resources import resource_dir
-
-        self.examples_catalogue = load_catalogue(resource_dir("queries"))
-        self.examples = pages.examples(self.examples_catalogue)
-        self.static = {p.name: p.read_bytes() for p in _STATIC.iterdir() if p.is_file()}
-
-    def close(self) -> None:
-        self.pool.close()
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "tn-kg"
-    sys_version = ""
-    protocol_version = "HTTP/1.1"
-    # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for the
-    # client's delayed ACK of the headers (about 40 ms on Linux) on every keep-alive request.
-    disable_nagle_algorithm = True
-    server: "TnKgServer"
+@dataclass
+class Response:
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None  # streamed instead of body (a dump)
+    close: bool = False
+    site: Site | None = None  # held until the file is sent
 
-    # -- plumbing ----------------------------------------------------------------------------
 
-    def setup(self) -> None:
-        self.timeout = self.server.config.client_timeout
-        super().setup()
+COMMON_HEADERS = {
+    "access-control-allow-origin": "*",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
 
-    def handle_one_request(self) -> None:
-        # A watchdog: the whole request (line, headers, body) must arrive within the client
-        # timeout, however slowly it trickles in; evaluation time does not count.
-        self._watchdog = threading.Timer(self.server.config.client_timeout, self._abort)
-        self._watchdog.daemon = True
-        self._watchdog.start()
+
+def plain(status: int, message: str, headers: dict | None = None, *, close: bool = False) -> Response:
+    return Response(status, (message.rstrip() + "\n").encode("utf-8"),
+                    {"content-type": "text/plain; charset=utf-8", **(headers or {})}, close=close)
+
+
+def html(status: int, text: str, headers: dict | None = None) -> Response:
+    h = {"content-type": "text/html; charset=utf-8", "content-security-policy": pages.CSP,
+         "x-frame-options": "DENY"}
+    h.update(headers or {})
+    return Response(status, text.encode("utf-8"), h)
+
+
+def ok(body: bytes, content_type: str, headers: dict | None = None) -> Response:
+    return Response(200, body, {"content-type": content_type, **(headers or {})})
+
+
+class Handler:
+    """Answers one :class:`Request` from one :class:`Site` (runs in a thread: it may wait on the
+    worker pool)."""
+
+    def __init__(self, server: "TnKgServer", site: Site, request: Request) -> None:
+        self.server = server
+        self.config = server.config
+        self.site = site
+        self.request = request
+
+    def respond(self) -> Response:
+        req = self.request
         try:
-            super().handle_one_request()
-        finally:
-            self._watchdog.cancel()
-
-    def _abort(self) -> None:
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.info("%s %s", self.address_string(), format % args)
-
-    def send_error(self, code, message=None, explain=None) -> None:
-        # The base class's HTML error page, for errors met before dispatch (414, 501, 400).
-        self.close_connection = True
-        self._plain(int(code), message or HTTPStatus(int(code)).phrase)
-
-    def _common_headers(self) -> None:
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Referrer-Policy", "no-referrer")
-
-    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self._common_headers()
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _plain(self, status: int, message: str, headers: dict | None = None) -> None:
-        self._send(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
-
-    def _html(self, status: int, html: str, headers: dict | None = None) -> None:
-        h = {"Content-Security-Policy": pages.CSP, "X-Frame-Options": "DENY"}
-        h.update(headers or {})
-        self._send(status, html.encode("utf-8"), "text/html; charset=utf-8", h)
-
-    def _check_host(self) -> None:
-        host = self.headers.get("Host")
-        if host is None:
-            return
-        allowed = self.server.allowed_hosts
-        if "*" in allowed:
-            return
-        name = host.strip().lower()
-        if name.startswith("["):
-            name = name[: name.find("]") + 1] if "]" in name else name
-        else:
-            name = name.rsplit(":", 1)[0] if ":" in name else name
-        if name not in allowed:
-            raise HttpError(421, f"this server does not answer for host {host!r}")
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding"):
-            raise HttpError(411, "send the request body with a Content-Length, not chunked")
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return b""
-        try:
-            size = int(length)
-        except ValueError:
-            raise HttpError(400, "bad Content-Length") from None
-        if size < 0:
-            raise HttpError(400, "bad Content-Length")
-        if size > self.server.config.max_body:
-            self.close_connection = True
-            raise HttpError(413, f"request body larger than {self.server.config.max_body} bytes")
-        body = self.rfile.read(size)
-        if len(body) != size:
-            self.close_connection = True
-            raise HttpError(400, "request body shorter than its Content-Length")
-        return body
-
-    def _dispatch(self, method: str) -> None:
-        try:
-            if len(self.path) > self.server.config.max_url:
-                self.close_connection = True
-                raise HttpError(414, f"URL longer than {self.server.config.max_url} bytes")
-            self._check_host()
-            url = urlsplit(self.path)
-            path = url.path
-            body = self._read_body() if method == "POST" else b""
-            self._watchdog.cancel()
-            if method == "POST" and path not in SPARQL_PATHS:
-                raise HttpError(405, "only the SPARQL endpoint (/sparql) accepts POST",
-                                {"Allow": "GET, HEAD, OPTIONS"})
-            if path in SPARQL_PATHS:
-                self._sparql(method, url.query, body)
-            else:
-                self._get(path, url.query)
+            if req.method == "OPTIONS":
+                return Response(204, b"", {
+                    "access-control-allow-methods": ALLOW,
+                    "access-control-allow-headers": "Accept, Content-Type",
+                    "access-control-max-age": "86400",
+                    "allow": ALLOW,
+                })
+            if req.method == "POST" and req.path not in SPARQL_PATHS:
+                raise HttpError(405, "only the SPARQL endpoint (/sparql) accepts POST", {"allow": "GET, HEAD, OPTIONS"})
+            if req.path in SPARQL_PATHS:
+                return self._sparql()
+            return self._get(req.path)
         except HttpError as exc:
-            self._plain(exc.status, exc.message, exc.headers)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-        except Exception:  # a bug: logged with its traceback, answered without it
-            log.error("internal error on %s %s\n%s", method, self.path, traceback.format_exc())
-            self.close_connection = True
-            self._plain(500, "internal server error")
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_OPTIONS(self) -> None:
-        try:
-            self._check_host()
-        except HttpError as exc:
-            self._plain(exc.status, exc.message)
-            return
-        self.send_response(204)
-        self._common_headers()
-        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
-        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
-        self.send_header("Access-Control-Max-Age", "86400")
-        self.send_header("Allow", "GET, HEAD, POST, OPTIONS")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def _not_allowed(self) -> None:
-        self.close_connection = True
-        self._plain(405, f"method {self.command} not allowed: this server is read-only",
-                    {"Allow": "GET, HEAD, POST, OPTIONS"})
-
-    do_PUT = do_DELETE = do_PATCH = _not_allowed
+            return plain(exc.status, exc.message, exc.headers, close=exc.close)
 
     # -- SPARQL 1.1 Protocol -------------------------------------------------------------------
 
-    def _sparql(self, method: str, query_string: str, body: bytes) -> None:
-        config = self.server.config
+    def _sparql(self) -> Response:
+        req, config = self.request, self.config
         try:
-            params = parse_qsl(query_string, keep_blank_values=True, strict_parsing=False,
-                               encoding="utf-8", errors="strict")
+            params = parse_qsl(req.query_string, keep_blank_values=True, encoding="utf-8", errors="strict")
         except UnicodeDecodeError:
             raise HttpError(400, "the URL's parameters are not UTF-8") from None
         query: str | None = None
-        if method == "POST":
-            ctype = self.headers.get("Content-Type")
+        if req.method == "POST":
+            ctype = req.header("content-type")
             if ctype is None:
                 raise HttpError(415, "POST needs a Content-Type: application/x-www-form-urlencoded "
                                      "or application/sparql-query")
@@ -314,11 +234,15 @@ class Handler(BaseHTTPRequestHandler):
             if charset and charset.group(1).lower() not in ("utf-8", "utf8"):
                 raise HttpError(415, f"only UTF-8 is accepted, not {charset.group(1)}")
             try:
-                text = body.decode("utf-8")
+                text = req.body.decode("utf-8")
             except UnicodeDecodeError:
                 raise HttpError(400, "the request body is not UTF-8") from None
             if media == "application/x-www-form-urlencoded":
-                params += parse_qsl(text, keep_blank_values=True)
+                try:
+                    params += parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+                except UnicodeDecodeError:
+                    raise HttpError(400, "the form's parameters are not UTF-8 (percent-encoded bytes "
+                                         "that are not UTF-8)") from None
             elif media == "application/sparql-query":
                 if any(k == "query" for k, _ in params):
                     raise HttpError(400, "give the query either in the body or as ?query=, not both")
@@ -336,10 +260,9 @@ class Handler(BaseHTTPRequestHandler):
             if len(values) > 1:
                 raise HttpError(400, "more than one query parameter")
             if not values:
-                if method == "POST":
+                if req.method == "POST":
                     raise HttpError(400, "no query parameter")
-                self._service_description()
-                return
+                return self._service_description()
             query = values[0]
         default_graphs = [v for k, v in params if k == "default-graph-uri"]
         named_graphs = [v for k, v in params if k == "named-graph-uri"]
@@ -354,7 +277,7 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(400, str(exc)) from None
         graph_form = shape.form in ("CONSTRUCT", "DESCRIBE")
         offers = RDF_OFFERS if graph_form else RESULT_OFFERS
-        chosen = negotiate(self.headers.get("Accept"), offers)
+        chosen = negotiate(req.header("accept"), offers)
         if chosen is None:
             raise HttpError(406, "none of the accepted media types can be served; offered: "
                                  + ", ".join(offers[:4]))
@@ -363,106 +286,85 @@ class Handler(BaseHTTPRequestHandler):
         task = Task(query, fmt=fmt, max_rows=config.max_rows,
                     default_graphs=default_graphs if dataset else None,
                     named_graphs=named_graphs if dataset else None,
-                    base_iri=self._base_url() + "/sparql",
+                    base_iri=req.base_url + "/sparql",
                     union_default="FROM" not in shape.keywords)
         answer = self._run(task)
         media = RDF_TYPES[fmt] if graph_form else RESULT_TYPES[fmt]
         if answer.kind == "boolean" and fmt in ("csv", "tsv"):
             media = "text/plain"
         charset = "" if media.endswith("json") or media.endswith("+xml") else "; charset=utf-8"
-        self._send(200, answer.payload, media + charset, {"Vary": "Accept", "Cache-Control": "no-store"})
+        return ok(answer.payload, media + charset, {"vary": "Accept", "cache-control": "no-store"})
 
     def _run(self, task: Task):
         try:
-            return self.server.site.pool.run(task)
+            return self.site.pool.run(task, client=self.request.client)
         except PoolError as exc:
             raise HttpError(exc.status, str(exc)) from None
 
     def _rows(self, query: str, **bindings: str) -> list[dict]:
-        answer = self._run(Task(query, fmt="rows", max_rows=self.server.config.max_rows,
-                                bindings=bindings))
+        answer = self._run(Task(query, fmt="rows", max_rows=self.config.max_rows, bindings=bindings))
         return answer.payload[1]
 
-    def _service_description(self) -> None:
-        chosen = negotiate(self.headers.get("Accept"), RDF_OFFERS)
+    def _service_description(self) -> Response:
+        chosen = negotiate(self.request.header("accept"), RDF_OFFERS)
         if chosen is None:
             raise HttpError(406, "the service description is served as " + ", ".join(RDF_OFFERS[:4]))
         fmt = _FORMAT_OF.get(chosen, "turtle")
-        endpoint = self._base_url() + "/sparql"
-        body = pages.service_description(endpoint, fmt)
-        self._send(200, body, RDF_TYPES[fmt] + ("; charset=utf-8" if fmt in ("turtle", "ntriples") else ""),
-                   {"Vary": "Accept"})
-
-    def _base_url(self) -> str:
-        host = self.headers.get("Host") or f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-        return f"http://{host}"
+        body = pages.service_description(self.request.base_url + "/sparql", fmt)
+        return ok(body, RDF_TYPES[fmt] + ("; charset=utf-8" if fmt in ("turtle", "ntriples") else ""),
+                  {"vary": "Accept"})
 
     # -- pages, dumps, linked data --------------------------------------------------------------
 
-    def _get(self, path: str, query_string: str) -> None:
-        site = self.server.site
+    def _get(self, path: str) -> Response:
+        site = self.site
         if path == "/":
-            self._html(200, pages.query_page(site.examples))
-            return
+            return html(200, pages.query_page(self.server.examples))
         if path.startswith("/static/"):
             name = path[len("/static/"):]
-            if name not in site.static:
+            if name not in self.server.static:
                 raise HttpError(404, "not found")
             ctype = {"js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"}.get(
                 name.rsplit(".", 1)[-1], "application/octet-stream")
-            self._send(200, site.static[name], ctype, {"Cache-Control": "max-age=3600"})
-            return
+            return ok(self.server.static[name], ctype, {"cache-control": "max-age=3600"})
         if path in ("/dumps", "/dumps/"):
-            self._html(200, pages.dumps_page(site.dumps.files))
-            return
+            return html(200, pages.dumps_page(site.dumps.files))
         if path.startswith("/dumps/"):
-            self._dump(path[len("/dumps/"):])
-            return
+            return self._dump(path[len("/dumps/"):])
         if path in ("/.well-known/void", "/.well-known/void/"):
-            self._void()
-            return
+            return self._void()
         if path == "/favicon.ico":
             raise HttpError(404, "not found")
-        self._resource(path)
+        return self._resource(path)
 
-    def _dump(self, name: str) -> None:
-        dumps = self.server.site.dumps
+    def _dump(self, name: str) -> Response:
+        dumps = self.site.dumps
         if name not in dumps.files:  # only the published names; no path is ever joined
             raise HttpError(404, f"no dump named {name!r}; see /dumps/")
         digest, size = dumps.files[name]
         etag = f'"{digest}"'
-        headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-        match = self.headers.get("If-None-Match")
+        headers = {"etag": etag, "cache-control": "public, max-age=300"}
+        match = self.request.header("if-none-match")
         if match and (match.strip() == "*" or etag in [m.strip() for m in match.split(",")]):
-            self.send_response(304)
-            self._common_headers()
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_response(200)
-        self._common_headers()
-        self.send_header("Content-Type", dumps.content_type(name))
-        self.send_header("Content-Length", str(size))
-        self.send_header("Content-Disposition", f'attachment; filename="{name}"')
-        for k, v in headers.items():
-            self.send_header(k, v)
-        self.end_headers()
-        if self.command == "HEAD":
-            return
-        with open(dumps.folder / name, "rb") as handle:
-            while chunk := handle.read(1 << 16):
-                self.wfile.write(chunk)
+            return Response(304, b"", headers)
+        headers.update({
+            "content-type": dumps.content_type(name),
+            "content-length": str(size),
+            "content-disposition": f'attachment; filename="{name}"',
+        })
+        return Response(200, b"", headers, file=dumps.folder / name)
 
-    def _void(self) -> None:
-        chosen = negotiate(self.headers.get("Accept"), RDF_OFFERS)
+    def _void(self) -> Response:
+        chosen = negotiate(self.request.header("accept"), RDF_OFFERS)
         if chosen is None:
             raise HttpError(406, "the VoID description is served as " + ", ".join(RDF_OFFERS[:4]))
         fmt = _FORMAT_OF.get(chosen, "turtle")
-        body = self.server.site.void_ttl if fmt == "turtle" else pages.convert_turtle(self.server.site.void_ttl, fmt)
-        self._send(200, body, RDF_TYPES[fmt], {"Vary": "Accept"})
+        body = self.site.void_ttl if fmt == "turtle" else pages.convert_turtle(self.site.void_ttl, fmt)
+        return ok(body, RDF_TYPES[fmt], {"vary": "Accept"})
 
-    def _resource(self, path: str) -> None:
+    def _resource(self, path: str) -> Response:
+        if _BAD_PERCENT.search(path):
+            raise HttpError(400, "malformed percent-encoding in the path")
         if not _SAFE_PATH.match(path) or "//" in path or "/../" in path + "/" or "/./" in path + "/":
             raise HttpError(404, "not found")
         suffix = Path(path).suffix
@@ -473,36 +375,33 @@ class Handler(BaseHTTPRequestHandler):
             iri = ONTOLOGY
         if not guard.is_iri(iri):
             raise HttpError(404, "not found")
+        accept = self.request.header("accept")
         if fmt is None:
             # The IRI names a thing, not a document: 303 See Other to the document in the
             # format the client prefers (W3C "Cool URIs for the Semantic Web").
-            if prefers_html(self.headers.get("Accept")):
+            if prefers_html(accept):
                 fmt = "html"
             else:
-                chosen = negotiate(self.headers.get("Accept"), RDF_OFFERS + ["text/html"])
+                chosen = negotiate(accept, RDF_OFFERS + ["text/html"])
                 if chosen is None:
                     raise HttpError(406, "this resource is served as HTML, " + ", ".join(RDF_OFFERS[:4]))
                 fmt = "html" if chosen == "text/html" else _FORMAT_OF.get(chosen, "turtle")
             if not self._exists(iri):
                 raise HttpError(404, f"no resource {iri} in this graph")
-            self.send_response(303)
-            self._common_headers()
-            self.send_header("Location", quote(bare + SUFFIX_OF[fmt], safe="/:@!$&'()*+,;=-._~%"))
-            self.send_header("Vary", "Accept")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
+            return Response(303, b"", {
+                "location": quote(bare + SUFFIX_OF[fmt], safe="/:@!$&'()*+,;=-._~%"),
+                "vary": "Accept",
+            })
         if fmt == "html":
-            html = self._resource_html(iri)
-            if html is None:
+            page = self._resource_html(iri)
+            if page is None:
                 raise HttpError(404, f"no resource {iri} in this graph")
-            self._html(200, html, {"Link": f'<{iri}>; rel="describes"'})
-            return
+            return html(200, page, {"link": f'<{iri}>; rel="describes"'})
         body = self._resource_rdf(iri, fmt)
         if body is None:
             raise HttpError(404, f"no resource {iri} in this graph")
-        self._send(200, body, RDF_TYPES[fmt] + ("; charset=utf-8" if fmt in ("turtle", "ntriples") else ""),
-                   {"Link": f'<{iri}>; rel="describes"'})
+        return ok(body, RDF_TYPES[fmt] + ("; charset=utf-8" if fmt in ("turtle", "ntriples") else ""),
+                  {"link": f'<{iri}>; rel="describes"'})
 
     def _exists(self, iri: str) -> bool:
         if iri == ONTOLOGY:
@@ -531,57 +430,278 @@ class Handler(BaseHTTPRequestHandler):
         return pages.entity_page(iri, links, sources, series)
 
 
-class TnKgServer(ThreadingHTTPServer):
-    """The threaded HTTP server holding the site (worker pool, dumps, pages)."""
+class App:
+    """The ASGI application: checks the request's framing, host and limits on the event loop,
+    then answers it in a thread (:class:`Handler`)."""
 
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 64
+    def __init__(self, server: "TnKgServer") -> None:
+        self.server = server
+        self.config = server.config
+        self.executor = ThreadPoolExecutor(max_workers=self.config.threads, thread_name_prefix="tn-kg-request")
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        method = scope["method"]
+        try:
+            response = await self._respond(scope, receive)
+        except HttpError as exc:
+            response = plain(exc.status, exc.message, exc.headers, close=exc.close)
+        except Exception:  # a bug: logged with its traceback, answered without it
+            log.error("internal error on %s %s\n%s", method, scope.get("raw_path"), traceback.format_exc())
+            response = plain(500, "internal server error", close=True)
+        await self._send(send, response, head=method == "HEAD")
+
+    async def _respond(self, scope, receive) -> Response:
+        config = self.config
+        if scope.get("http_version") not in ("1.0", "1.1"):
+            raise HttpError(505, "only HTTP/1.0 and HTTP/1.1 are served", close=True)
+        headers = [(k.decode("latin-1").lower(), v.decode("latin-1").strip()) for k, v in scope["headers"]]
+        method = scope["method"]
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+        query_string: bytes = scope.get("query_string", b"")
+        if len(raw_path) + len(query_string) + 1 > config.max_url:
+            raise HttpError(414, f"URL longer than {config.max_url} bytes", close=True)
+        try:
+            path = raw_path.decode("ascii")
+            query = query_string.decode("ascii")
+        except UnicodeDecodeError:
+            raise HttpError(400, "the request target must be ASCII (percent-encode other characters)",
+                            close=True) from None
+        base_url = self._check_host(headers, scope)
+        if method not in _METHODS:
+            raise HttpError(405, f"method {method} not allowed: this server is read-only",
+                            {"allow": ALLOW}, close=True)
+        body = await self._read_body(method, headers, receive)
+        client = scope.get("client")
+        request = Request(method, path, query, headers, body, client[0] if client else None, base_url)
+        site = self.server.sites.acquire()
+        try:
+            loop = asyncio.get_running_loop()
+            response = await loop.run_in_executor(self.executor, Handler(self.server, site, request).respond)
+        except BaseException:
+            site.leave()
+            raise
+        if response.file is None:
+            site.leave()
+        else:
+            response.site = site  # left once the file is sent (App._send)
+        return response
+
+    def _check_host(self, headers: list[tuple[str, str]], scope) -> str:
+        """The base URL ``http://host[:port]`` from a valid, allowed ``Host``, else an error."""
+        hosts = [v for k, v in headers if k == "host"]
+        if len(hosts) > 1:
+            raise HttpError(400, "more than one Host header", close=True)
+        if not hosts:
+            if scope.get("http_version") == "1.1":
+                raise HttpError(400, "HTTP/1.1 requests need a Host header", close=True)
+            host, port = self.server.bound_host, self.server.port
+        else:
+            parsed = parse_host(hosts[0])
+            if parsed is None:
+                raise HttpError(400, "the Host header is not a valid host[:port]", close=True)
+            host, port = parsed
+            if host not in self.server.allowed_hosts and "*" not in self.server.allowed_hosts:
+                raise HttpError(421, f"this server does not answer for host {host}")
+        return f"http://{host}" + (f":{port}" if port is not None else "")
+
+    async def _read_body(self, method: str, headers: list[tuple[str, str]], receive) -> bytes:
+        config = self.config
+        lengths = [v for k, v in headers if k == "content-length"]
+        chunked = any(k == "transfer-encoding" for k, _ in headers)
+        if chunked and lengths:  # RFC 9112 6.1: a request smuggling attempt or a broken client
+            raise HttpError(400, "a request may not have both Transfer-Encoding and Content-Length",
+                            close=True)
+        declared = int(lengths[0]) if lengths else None  # h11 has checked it is one number
+        if method != "POST":
+            if chunked or (declared or 0) > 0:
+                raise HttpError(400, f"a {method} request carries no body", close=True)
+            return b""
+        if declared is not None and declared > config.max_body:
+            raise HttpError(413, f"request body larger than {config.max_body} bytes", close=True)
+        chunks: list[bytes] = []
+        size = 0
+
+        async def read() -> None:
+            nonlocal size
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise HttpError(400, "the client went away", close=True)
+                data = message.get("body", b"")
+                size += len(data)
+                if size > config.max_body:
+                    raise HttpError(413, f"request body larger than {config.max_body} bytes", close=True)
+                chunks.append(data)
+                if not message.get("more_body", False):
+                    return
+
+        try:
+            await asyncio.wait_for(read(), config.client_timeout)
+        except asyncio.TimeoutError:
+            raise HttpError(408, f"the request body did not arrive within {config.client_timeout:g} s",
+                            close=True) from None
+        return b"".join(chunks)
+
+    async def _send(self, send, response: Response, *, head: bool) -> None:
+        headers = dict(COMMON_HEADERS)
+        headers.update(response.headers)
+        if response.file is None and response.status not in (204, 304):
+            headers["content-length"] = str(len(response.body))
+        if response.close:
+            headers["connection"] = "close"
+        raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        try:
+            await send({"type": "http.response.start", "status": response.status, "headers": raw})
+            if head or response.status in (204, 304):
+                await send({"type": "http.response.body", "body": b""})
+            elif response.file is not None:
+                await self._send_file(send, response.file)
+            else:
+                await send({"type": "http.response.body", "body": response.body})
+        finally:
+            if response.site is not None:
+                response.site.leave()
+
+    async def _send_file(self, send, path: Path) -> None:
+        loop = asyncio.get_running_loop()
+        with open(path, "rb") as handle:
+            while True:
+                chunk = await loop.run_in_executor(self.executor, handle.read, 1 << 16)
+                more = len(chunk) == 1 << 16
+                await send({"type": "http.response.body", "body": chunk, "more_body": more})
+                if not more:
+                    return
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _raise_open_files_limit() -> None:
+    """Let the event loop hold as many idle connections as the system allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536) if hard != resource.RLIM_INFINITY
+                                                        else 65536, hard))
+        except (ValueError, OSError):  # pragma: no cover - not allowed here; keep the default
+            pass
+
+
+class TnKgServer:
+    """The bound server: its socket, the current build (:class:`SiteHolder`) and the ASGI app.
+
+    ``serve_forever()`` runs it (in any thread); ``shutdown()`` stops it from another thread;
+    ``server_close()`` also stops the query workers.
+    """
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-        self.address_family = family
-        self.site = Site(config)
-        self._active = threading.BoundedSemaphore(config.max_connections)
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
         try:
-            super().__init__((config.host, config.port), Handler)
-        except Exception:
-            self.site.close()
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind((config.host, config.port))
+            self.socket.listen(1024)
+            self.socket.setblocking(False)
+        except BaseException:
+            self.socket.close()
             raise
-        names = {"localhost", "127.0.0.1", "[::1]", config.host.lower()}
-        if ":" in config.host:
-            names.add(f"[{config.host.lower()}]")
+        try:
+            self.sites = SiteHolder(config.build, pool_options=config.pool_options(),
+                                    extra_nquads=config.extra_nquads,
+                                    reload_interval=config.reload_interval)
+        except BaseException:
+            self.socket.close()
+            raise
+        from tn_kg.catalogue import load_catalogue
+        from tn_kg.resources import resource_dir
+
+        self.examples_catalogue = load_catalogue(resource_dir("queries"))
+        self.examples = pages.examples(self.examples_catalogue)
+        self.static = {p.name: p.read_bytes() for p in _STATIC.iterdir() if p.is_file()}
+        self.bound_host = config.host if ":" not in config.host else f"[{config.host}]"
+        self.port = self.socket.getsockname()[1]
+        names = set(LOOPBACK_NAMES)
+        names.add(parse_host(self.bound_host)[0] if parse_host(self.bound_host) else self.bound_host)
         names.update(h.lower() for h in config.allowed_hosts)
-        self.allowed_hosts = names
+        self.allowed_hosts = frozenset(names)
+        self.app = App(self)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._stopped = threading.Event()
+        self._closed = False
+
+    @property
+    def site(self) -> Site:
+        """The build served now."""
+        return self.sites.current
+
+    @property
+    def server_address(self) -> tuple[str, int]:
+        return self.socket.getsockname()[:2]
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{port}/"
+        return f"http://{self.bound_host}:{self.port}/"
 
-    def process_request(self, request, client_address) -> None:
-        if not self._active.acquire(blocking=False):
-            try:
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
-                                b"Retry-After: 5\r\nContent-Length: 20\r\nConnection: close\r\n\r\n"
-                                b"too many connections")
-            except OSError:
-                pass
-            self.shutdown_request(request)
-            return
-        super().process_request(request, client_address)
+    def _hypercorn_config(self):
+        from hypercorn.config import Config
 
-    def process_request_thread(self, request, client_address) -> None:
+        cfg = Config()
+        cfg.bind = [f"fd://{self.socket.fileno()}"]
+        cfg.keep_alive_timeout = self.config.client_timeout  # also bounds a request's headers
+        cfg.read_timeout = int(max(1, self.config.client_timeout))
+        cfg.h11_max_incomplete_size = self.config.max_url + 16 * 1024
+        cfg.include_server_header = False
+        cfg.graceful_timeout = 2
+        cfg.accesslog = None
+        cfg.errorlog = logging.getLogger("hypercorn.error")
+        return cfg
+
+    async def _serve(self, install_signals: bool) -> None:
+        from hypercorn.asyncio import serve as hypercorn_serve
+
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        if install_signals:
+            for name in ("SIGINT", "SIGTERM"):
+                self._loop.add_signal_handler(getattr(signal, name), self._stop.set)
+        await hypercorn_serve(self.app, self._hypercorn_config(), shutdown_trigger=self._stop.wait)
+
+    def serve_forever(self, poll_interval: float | None = None, *, install_signals: bool = False) -> None:
+        """Serve until :meth:`shutdown` (or, with ``install_signals``, SIGINT / SIGTERM)."""
+        del poll_interval  # accepted for the old signature
         try:
-            super().process_request_thread(request, client_address)
+            asyncio.run(self._serve(install_signals))
         finally:
-            self._active.release()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+            try:
+                self._loop.call_soon_threadsafe(self._stop.set)
+            except RuntimeError:  # the loop has just closed
+                pass
+            self._stopped.wait(10)
 
     def server_close(self) -> None:
-        super().server_close()
-        self.site.close()
+        if self._closed:
+            return
+        self._closed = True
+        self.shutdown()
+        self.app.close()
+        self.socket.close()
+        self.sites.close()
 
 
 def make_server(config: ServerConfig) -> TnKgServer:
@@ -593,11 +713,12 @@ def serve(config: ServerConfig, *, out=None) -> None:
     """Run the server until interrupted; prints the URL it listens on as its first line."""
     out = out or sys.stdout
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    _raise_open_files_limit()
     server = make_server(config)
     print(f"tn-kg serving {server.site.pool.size} quads at {server.url} "
           f"(SPARQL endpoint {server.url}sparql)", file=out, flush=True)
     try:
-        server.serve_forever(poll_interval=0.2)
+        server.serve_forever(install_signals=True)
     except KeyboardInterrupt:
         pass
     finally:

@@ -141,7 +141,7 @@ class WorkerPool:
 
         threading.Thread(target=start, name="tn-kg-worker-restart", daemon=True).start()
 
-    def run(self, task: Task, *, timeout: float | None = None) -> Answer:
+    def run(self, task: Task, *, timeout: float | None = None, client: str | None = None) -> Answer:
         """Evaluate ``task`` on an idle worker within the time limit.
 
         Raises:
