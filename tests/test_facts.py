@@ -89,12 +89,12 @@ def test_2008_p1_machines_of_early_1962():
 def test_2008_p2_growth_of_local_state_and_non_state_industry():
     assert_number("observation/thai-nguyen-city-local-state-industrial-production-value-growth-average-2008",
                   source=S2008, quote_has="24,3%", value="24.3", approximation="exact",
-                  unit=PERCENT, area="thai-nguyen-city", period="2008",
+                  unit=PERCENT, area="thai-nguyen-city", period="unstated-average-2008-article",
                   indicator="industrial-production-value-growth",
                   ownership=TN + "concept/ownership/local-state")
     assert_number("observation/thai-nguyen-city-non-state-industrial-production-value-growth-average-2008",
                   source=S2008, quote_has="34,6%/năm", value="34.6", approximation="exact",
-                  unit=PERCENT, area="thai-nguyen-city", period="2008",
+                  unit=PERCENT, area="thai-nguyen-city", period="unstated-average-2008-article",
                   indicator="industrial-production-value-growth",
                   ownership=TN + "concept/ownership/non-state",
                   rateBasis=TN + "concept/rate-basis/per-year")
@@ -156,8 +156,16 @@ def test_2023_policies_29_11_and_222():
                                ("decision-222-qd-ttg", "222/QĐ-TTg", "2023-03-14")]:
         rows = select(f"""SELECT ?n ?d WHERE {{ policy:{doc} tn:documentNumber ?n ; tn:dateIssued ?d }}""")
         assert rows == [{"n": number_, "d": date}], doc
-    assert select("SELECT ?p WHERE { policy:decision-222-qd-ttg tn:approves ?p }") == [
-        {"p": TN + "policy/thai-nguyen-provincial-plan-2021-2030"}]
+    # the approval is not in the article ('về' the plan): outside knowledge, never quoted
+    rows = select("""SELECT ?p ?type WHERE { policy:decision-222-qd-ttg tn:approves ?p .
+                     ?st rdf:subject policy:decision-222-qd-ttg ; rdf:predicate tn:approves .
+                     ?claim tn:statement ?st ; a ?type FILTER(?type = tn:OutsideKnowledgeClaim)
+                     FILTER NOT EXISTS { ?claim tn:quote ?q } }""")
+    assert rows == [{"p": TN + "policy/thai-nguyen-provincial-plan-2021-2030",
+                     "type": ONT + "OutsideKnowledgeClaim"}]
+    # the title is what the source puts in quotation marks, without the article's 'về'
+    titles = select("""SELECT ?t WHERE { policy:decision-222-qd-ttg tn:title ?t FILTER(LANG(?t) = "vi") }""")
+    assert [r["t"] for r in titles] == ["Quy hoạch tỉnh Thái Nguyên thời kỳ 2021 - 2030, tầm nhìn đến năm 2050"]
 
 
 def test_2023_grdp_growth_2022_against_the_country():
@@ -209,7 +217,7 @@ def test_2023_targets_2021_2030():
                   area="thai-nguyen", period="2021-2030", indicator="value-added-growth")
     assert_number("target/thai-nguyen-industry-construction-va-share-of-grdp-2025", source=S2023,
                   quote_has="khoảng 61 %", value="61", approximation="about", unit=PERCENT,
-                  area="thai-nguyen", period="2025", indicator="share-of-value-added-in-grdp")
+                  area="thai-nguyen", period="2025", indicator="share-of-grdp")
 
 
 def test_2023_spatial_orientation_quyet_thang_removed_and_no_new_parks_in_the_city():

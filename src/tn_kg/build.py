@@ -284,6 +284,7 @@ def build(
     # 4. reasoning
     asserted = ontology | facts
     engine, inferred = reasoning.infer(asserted, reasoner)
+    inferred.update(reasoning.stated_places(facts, ontology))
     inferred.update(reasoning.search_labels(asserted | inferred))
     inferred -= ontology | data
     done("reasoning", f"{len(asserted)} asserted triples (ontology + facts), {len(inferred)} inferred "

@@ -53,6 +53,8 @@ TN_TERMS = (
     "statement",
     "about",
     "searchLabel",
+    "locatedIn",
+    "locatedInDirectly",
 )
 
 PREFIXES = {

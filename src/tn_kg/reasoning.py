@@ -11,7 +11,8 @@ triples (``err:ErrorMessage`` nodes with ``err:error`` messages, namespace
 into a :class:`~tn_kg.errors.ReasoningError`.
 
 :func:`search_labels` derives the ASCII search keys that the inferred graph carries as
-``tn:searchLabel``.
+``tn:searchLabel``; :func:`stated_places` the ``tn:locatedInDirectly`` of every asserted
+``tn:locatedIn``, kept out of the transitive closure.
 """
 
 from __future__ import annotations
@@ -366,6 +367,34 @@ def infer(triples: set, engine: str = "auto") -> tuple[str, set]:
             "the ontology and data are inconsistent (OWL 2 RL):\n  " + "\n  ".join(errors)
         )
     return engine, filter_noise(new - set(triples), schema=schema_terms(triples))
+
+
+def stated_places(facts: Iterable, ontology: Iterable) -> list:
+    """``tn:locatedInDirectly`` triples: the place each asserted ``tn:locatedIn`` states.
+
+    ``tn:locatedIn`` is transitive, so the closure gives every place that contains an entity;
+    ``tn:locatedInDirectly`` (its sub-property, not transitive) keeps the one the data states.
+    It is derived here, after the closure, from the asserted facts only, so no inferred
+    containment reaches it; what it entails (``tn:locatedIn``, ``tn:contains``) is asserted or
+    in the closure already. Nothing is derived when the ontology does not declare the property.
+
+    Args:
+        facts: the asserted pyoxigraph triples of the data.
+        ontology: the ontology's pyoxigraph triples.
+
+    Returns:
+        pyoxigraph triples, sorted.
+    """
+    import pyoxigraph as ox
+
+    from tn_kg.rdfio import sort_key
+
+    direct = ox.NamedNode(TN + "locatedInDirectly")
+    if not any(t.subject == direct for t in ontology):
+        return []
+    located = TN + "locatedIn"
+    return sorted({ox.Triple(t.subject, direct, t.object) for t in facts if t.predicate.value == located},
+                  key=sort_key)
 
 
 def search_labels(triples: Iterable) -> list:
