@@ -281,7 +281,7 @@ class Quantity:
     """One number as a claim records it, read from the text around a numeral.
 
     ``kind`` is ``quantity`` (a numeric fact), ``year`` or ``period`` (``period`` holds the
-    period's slug, e.g. ``2022``, ``2021-2030``), ``date`` (a day or month) or ``identifier``
+    period's slug, e.g. ``2022``, ``2021-2030``; none for a decade, ``thập kỷ 60``), ``date`` (a day or month) or ``identifier``
     (a document or issue number such as ``29-NQ/TW``, a model name such as ``Z131``, an
     ordinal such as ``lần thứ 6``).
     """
@@ -353,6 +353,11 @@ def read_quantities(folded_text: str, start: int = 0, end: int | None = None) ->
             year_start = re.search(r"\b(?:ngày|tháng)\s?$", before, re.IGNORECASE)
             s = n.start - (len(before) - year_start.start()) if year_start else n.start
             out.append(Quantity("date", folded_text[s:n.end], s, n.end, (n,)))
+            continue
+        if re.search(r"\bthập (?:kỷ|niên)\s?$", before, re.IGNORECASE) and _simple(n.text):
+            decade = re.search(r"\bthập (?:kỷ|niên)\s?$", before, re.IGNORECASE)  # "thập kỷ 60"
+            s = n.start - (len(before) - decade.start())
+            out.append(Quantity("period", folded_text[s:n.end], s, n.end, (n,)))
             continue
         match = _YEAR_RANGE.fullmatch(n.text)
         if match and int(match.group(1)) < int(match.group(2)):

@@ -75,7 +75,10 @@ DOCUMENT_PREFIXES = ("nghị quyết", "quyết định", "nghị định", "ch�
 _PREFIX = re.compile(r"(?<![^\W_])(" + "|".join(re.escape(p) for p in NAME_PREFIXES) + r") ",
                      re.IGNORECASE)
 _DOC_NUMBER = re.compile(r"(?:số )?[0-9][0-9A-Za-zĐđ./–-]*[0-9A-Za-zĐđ]")
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W_]+(?:\.[^\W\d_]+)*")  # "T.P" is one word
+# abbreviations the sources use for a prefix (docs/adding-facts.md: labels spell them out)
+ABBREVIATIONS = {"t.p": "thành phố", "tp": "thành phố", "tx": "thị xã", "kcn": "khu công nghiệp",
+                 "ccn": "cụm công nghiệp"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)]*(?= )")
 _SENTENCE_START = re.compile(r"[\"“‘«(]*[^\W_]")
 
@@ -309,9 +312,13 @@ class Project:
     def entities(self, name: Name) -> list[Entity]:
         """The entities whose label matches a name, best first: a label equal to the name (with
         its prefix), one that starts with it, one that contains it as whole words, then a label
-        equal to the name without its prefix. A one-word name matches only a label equal to it.
+        equal to the name without its prefix. A one-word name matches only a label equal to it;
+        an abbreviated prefix ("T.P", "KCN") is read spelt out.
         Case and diacritics do not matter."""
         full, bare = search_key(name.text), search_key(name.bare)
+        first, _, rest = full.partition(" ")
+        if first in ABBREVIATIONS and rest:  # "T.P Thái Nguyên" is "thành phố Thái Nguyên"
+            full, bare = search_key(ABBREVIATIONS[first] + " " + rest), rest
         one_word = " " not in full  # "Đảng", "TNG": only a label equal to it
         ranked: dict[str, tuple] = {}
         for key, iri, label in self.labels:
@@ -826,6 +833,8 @@ def _declared_prefixes(text: str) -> dict[str, str]:
 def _writer(declared: dict[str, str]):
     """Turtle terms that use only the prefixes a file declares (others as full IRIs)."""
     def term(iri: str) -> str:
+        if iri == RDF_TYPE:
+            return "a"
         short = compact(iri)
         prefix = short.split(":", 1)[0]
         if not short.startswith("<") and declared.get(prefix) == PREFIXES.get(prefix):
@@ -932,7 +941,7 @@ def add_source(
     if not title.strip():
         raise SourceInputError("--title is empty")
     published, date_type = _parse_date(date)
-    slug = slug or slugify(labels["vi"] or title)
+    slug = slug or slugify(labels["vi"] or title, limit=40)
     if not SLUG.fullmatch(slug or ""):
         raise SourceInputError(f"--id {slug!r}: lower-case ASCII words joined by '-'")
     if kind not in ("document", "article"):
