@@ -131,24 +131,37 @@ class SourceText:
         return first, last
 
 
-def sentence_spans(folded: str) -> list[tuple[int, int]]:
+def sentence_spans(folded: str, breaks: frozenset[int] = frozenset()) -> list[tuple[int, int]]:
     """Sentences of a folded text: they end at ``.``, ``!``, ``?`` or ``…`` (with closing
-    quotes) before a space and a capital letter, a digit or an opening quote. A heading without
-    a full stop runs into the next sentence; decimal and thousand marks (``8,59``, ``1.900``)
-    and abbreviations such as ``T.P`` never end one, as no space follows them.
+    quotes) before a space and a capital letter, a digit or an opening quote; and at a blank
+    line (``breaks``: the folded spaces that stand for one) before a capital letter, unless a
+    comma, colon, semicolon or dash comes before it (a page break inside a sentence). Decimal
+    and thousand marks (``8,59``, ``1.900``) and abbreviations such as ``T.P`` never end one, as
+    no space follows them; a heading without a blank line after it runs into the next sentence.
 
     >>> text = "Năm 2022, đạt 8,59%. “Tăng” nhanh! Cuối cùng"
     >>> [text[s:e] for s, e in sentence_spans(text)]
     ['Năm 2022, đạt 8,59%.', '“Tăng” nhanh!', 'Cuối cùng']
+    >>> text = "TIÊU ĐỀ Năm 2022, tăng Khu mới."
+    >>> [text[s:e] for s, e in sentence_spans(text, breaks=frozenset({7, 17}))]
+    ['TIÊU ĐỀ', 'Năm 2022, tăng Khu mới.']
     """
+    ends = []
+    for match in _SENTENCE_END.finditer(folded):
+        ends.append(match.end())
+    for space in breaks:
+        if space > 0 and folded[space - 1] not in ",;:-–(“\"":
+            ends.append(space)
     spans = []
     start = 0
-    for match in _SENTENCE_END.finditer(folded):
-        nxt = _SENTENCE_START.match(folded, match.end() + 1)
+    for end in sorted(set(ends)):
+        if end < start:
+            continue
+        nxt = _SENTENCE_START.match(folded, end + 1)
         if nxt is None or not (nxt.group(0)[-1].isupper() or nxt.group(0)[-1].isdigit()):
             continue
-        spans.append((start, match.end()))
-        start = match.end() + 1
+        spans.append((start, end))
+        start = end + 1
     if start < len(folded):
         spans.append((start, len(folded)))
     return [(s, e) for s, e in spans if folded[s:e].strip()]
@@ -229,9 +242,15 @@ def proper_names(text: str, start: int = 0, end: int | None = None, *,
     first = _TOKEN.search(text, first.end() - 1, end) if first else None
     prefix_words = {p.split()[0].lower() for p in NAME_PREFIXES}
     for g_start, g_end, tokens in groups:
-        if len(tokens) == 1 and not _lone_name(text, tokens[0], g_end, end, prefix_words):
+        if any(s <= g_start < e for s, e in taken):
             continue
-        if any(s <= g_start < e for s, e in taken) or _heading(tokens):
+        cut = min((s for s, _ in taken if g_start < s < g_end), default=None)
+        if cut is not None:  # "Theo Quyết định số 45/QĐ-UBND": the group stops at the name
+            kept = list(_TOKEN.finditer(text, g_start, cut))
+            g_end, tokens = kept[-1].end(), [t.group(0) for t in kept]
+        if _heading(tokens):
+            continue
+        if len(tokens) == 1 and not _lone_name(text, tokens[0], g_end, end, prefix_words):
             continue
         if (first is not None and g_start == first.start()) or g_start - 1 in breaks:
             if len(tokens) == 1:
@@ -312,7 +331,8 @@ class Project:
     def entities(self, name: Name) -> list[Entity]:
         """The entities whose label matches a name, best first: a label equal to the name (with
         its prefix), one that starts with it, one that contains it as whole words, then a label
-        equal to the name without its prefix. A one-word name matches only a label equal to it;
+        equal to the name without its prefix (source documents and claims left out). A
+        one-word name matches only a label equal to it;
         an abbreviated prefix ("T.P", "KCN") is read spelt out.
         Case and diacritics do not matter."""
         full, bare = search_key(name.text), search_key(name.bare)
@@ -322,6 +342,8 @@ class Project:
         one_word = " " not in full  # "Đảng", "TNG": only a label equal to it
         ranked: dict[str, tuple] = {}
         for key, iri, label in self.labels:
+            if iri.startswith((SOURCE, CLAIM)):
+                continue  # the texts and claims themselves are not what a name refers to
             if key == full:
                 rank = 0
             elif not one_word and key.startswith(full + " "):
@@ -459,7 +481,7 @@ def source_report(project: Project, name: str) -> SourceReport:
     spans = project.quote_spans(name)
     coverage = next(r for r in project.reports if r.source_file == name)
     excluded = {(e.numeral, e.occurrence): e.reason for e in project.exclusions if e.source_file == name}
-    sentences = sentence_spans(text.folded)
+    sentences = sentence_spans(text.folded, text.breaks)
     starts = [s for s, _ in sentences]
 
     def sentence_of(index: int) -> tuple[int, int]:
@@ -604,7 +626,7 @@ def draft(root: Path | None, source: str, *, line: int | None = None,
         first, last = text.line_span(line)
         if first >= last:
             raise SourceInputError(f"line {line} of {name} is blank")
-        quotes = [(s, e) for s, e in sentence_spans(text.folded) if s < last and e > first]
+        quotes = [(s, e) for s, e in sentence_spans(text.folded, text.breaks) if s < last and e > first]
     else:
         from tn_kg.numerals import occurrences
 
