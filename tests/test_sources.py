@@ -59,6 +59,8 @@ def test_estimates_fractions_and_rates():
     assert (q.value, q.out_of, q.counted) == (Decimal("5"), Decimal("7"), "khu công nghiệp")
     (q,) = read_quantities("tăng bình quân 24,3%/năm")
     assert q.average and q.per_year and q.value == Decimal("24.3")
+    (q,) = read_quantities("với 199 doanh nghiệp đang hoạt động")
+    assert (q.stated, q.counted) == ("199 doanh nghiệp", "doanh nghiệp")
 
 
 def test_years_dates_and_numbers_are_not_quantities():

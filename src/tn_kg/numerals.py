@@ -258,6 +258,10 @@ UNITS = (  # words after the number (and scale) -> unit, compact IRI
     (r"năm", "unit:YR"),
     (r"tháng", "unit:MO"),
 )
+# words that end what a count counts ("199 doanh nghiệp đang hoạt động": "doanh nghiệp")
+COUNT_STOP_WORDS = frozenset(
+    "đang đã sẽ được bị có của và với trong tại ở là đăng đạt tăng giảm thu đi vào cho từ đến "
+    "trên dưới so như thì mà nên này đó các những mỗi".split())
 MAX_MULTIPLIER = 10**9  # queries/checks/number-scale-violation.rq: scales above go into the value
 
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
@@ -437,8 +441,10 @@ def _quantity(text: str, n: Numeral, numerals: list[Numeral], following: int) ->
             unit = "unit:NUM"
             match = _WORDS.match(rest)
             if match:
-                counted = match.group(1)
-                end += match.end()
+                nouns = match.group(1).split(" ")
+                cut = next((i for i, w in enumerate(nouns) if i and w.lower() in COUNT_STOP_WORDS), len(nouns))
+                counted = " ".join(nouns[:cut])
+                end += match.start(1) + len(counted)
     match = re.match(r"\s?trở lên(?![^\W\d_])", text[end:])
     if match:
         approximation = "at-least"

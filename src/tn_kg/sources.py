@@ -41,10 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from tn_kg.errors import TnKgError
+from tn_kg.errors import SourceInputError
 from tn_kg.namespaces import (CLAIM, DCTERMS, PREFIXES, PROV, RDF_TYPE, RDFS, SKOS, SOURCE, TN, XSD,
                               compact)
-from tn_kg.numerals import Numeral, Quantity, read_quantities
+from tn_kg.numerals import Quantity, read_quantities
 from tn_kg.text import fold_whitespace, fold_whitespace_map, nfc, search_key
 
 SUMS = "SHA256SUMS"
@@ -81,13 +81,6 @@ ABBREVIATIONS = {"t.p": "thành phố", "tp": "thành phố", "tx": "thị xã",
                  "ccn": "cụm công nghiệp"}
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)]*(?= )")
 _SENTENCE_START = re.compile(r"[\"“‘«(]*[^\W_]")
-
-
-class SourceInputError(TnKgError):
-    """Bad input to ``tn-kg sources``: a file that is not a UTF-8 NFC text, already present or
-    empty, an unknown source, a line or passage that is not in the text (exit code 2)."""
-
-    exit_code = 2
 
 
 # --- texts ---------------------------------------------------------------------------------
@@ -300,6 +293,21 @@ class Project:
     subjects: set[str]  # every IRI that is the subject of a fact
     types: dict[str, set[str]]
     labels: list[tuple[str, str, str]] = field(default_factory=list)  # (search key, IRI, label)
+    _place_classes: set[str] | None = None
+
+    def is_place(self, iri: str) -> bool:
+        """Whether the data type ``iri`` as ``tn:Place`` or one of its subclasses (read from
+        the ontology when first asked)."""
+        if self._place_classes is None:
+            from tn_kg.build import load_ontology
+
+            sub = RDFS + "subClassOf"
+            parents: dict[str, set[str]] = {}
+            for t in load_ontology(self.root):
+                if t.predicate.value == sub:
+                    parents.setdefault(t.subject.value, set()).add(t.object.value)
+            self._place_classes = {c for c in parents if _reaches(c, TN + "Place", parents)} | {TN + "Place"}
+        return bool(self.types.get(iri, set()) & self._place_classes)
 
     def quote_spans(self, name: str) -> list[tuple[int, int]]:
         return sorted(span for m in self.matches.values() if m.source_file == name for span in m.spans)
@@ -359,6 +367,18 @@ class Project:
                 ranked[iri] = candidate
         best = sorted(ranked.values())[:MAX_MATCHES]
         return [Entity(iri, label) for _, _, label, iri in best]
+
+
+def _reaches(start: str, goal: str, parents: dict[str, set[str]]) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        current = todo.pop()
+        if current == goal:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo.extend(parents.get(current, ()))
+    return False
 
 
 def load_project(root: Path | None = None) -> Project:
@@ -676,9 +696,7 @@ def _claim_block(project: Project, name: str, doc: str | None, claim: str, quote
     names = proper_names(text.folded, start, end, breaks=text.breaks)
     matched = [(n, project.entities(n)) for n in names]
     periods = sorted({q.period for q in quantities if q.kind in ("year", "period") and q.period})
-    place = next((e for _, found in matched for e in found[:1]
-                  if any(t.startswith(TN) and _is_place(project, e.iri) for t in project.types.get(e.iri, ()))),
-                 None)
+    place = next((e for _, found in matched for e in found[:1] if project.is_place(e.iri)), None)
     target = re.search(r"\b(phấn đấu|mục tiêu|chỉ tiêu|kế hoạch đặt ra)\b", quote, re.IGNORECASE)
     out = [f"{compact(claim)} {{"]
     description = [f"{compact(PROV + 'wasDerivedFrom')} {compact(doc) if doc else 'source:TODO'}",
@@ -718,12 +736,6 @@ def _claim_block(project: Project, name: str, doc: str | None, claim: str, quote
     out.append("}")
     out.append("")
     return out
-
-
-def _is_place(project: Project, iri: str) -> bool:
-    place_types = {"Place", "Province", "City", "District", "Commune", "Town", "IndustrialPark",
-                   "IndustrialCluster", "EconomicRegion", "CraftVillage", "Country", "Ward"}
-    return any(t.startswith(TN) and t[len(TN):] in place_types for t in project.types.get(iri, ()))
 
 
 def _fact_lines(node: str, q: Quantity, target: bool, place: Entity | None,
@@ -952,6 +964,7 @@ def add_source(
         raise SourceInputError(f"data/sources/{name} already exists: pass another --name")
     if not re.fullmatch(r"[a-z]{2,3}", lang):
         raise SourceInputError(f"--lang {lang!r}: expected an ISO 639 code such as vi or en")
+    title, title_vi, title_en = (nfc(t.strip()) if t else t for t in (title, title_vi, title_en))
     labels = {"vi": title_vi, "en": title_en}
     if lang in labels:
         if labels[lang]:
@@ -998,27 +1011,28 @@ def add_source(
         f"{term(TN + 'textFile')} {literal(name)}",
         f"{term(TN + 'sha256')} {literal(digest)}",
     ]
-    people = []
+    introduced: list[str] = []  # the authors and publisher the graph does not know yet
     for person_name in author:
         person_name = nfc(person_name.strip())
-        if not person_name:
-            continue
+        if not slugify(person_name):
+            raise SourceInputError(f"--author {person_name!r} is not a name")
         person = PERSON + slugify(person_name)
         description.append(f"{term(TN + 'author')} {term(person)}")
-        if person not in typed and person not in people:
-            people.append(person)
-            people.append(f"    {term(person)} {term(RDF_TYPE)} {term(TN + 'Person')} ;\n"
-                          f"        {term(RDFS + 'label')} {literal(person_name, 'vi')} , "
-                          f"{literal(person_name, 'en')} .")
+        if person not in typed:
+            typed.add(person)
+            introduced.append(f"    {term(person)} {term(RDF_TYPE)} {term(TN + 'Person')} ;\n"
+                              f"        {term(RDFS + 'label')} {literal(person_name, 'vi')} , "
+                              f"{literal(person_name, 'en')} .")
     description.append(f"{term(TN + 'publicationDate')} {literal(published, datatype=date_type)}")
-    org_block = None
     if publisher:
+        if not slugify(publisher):
+            raise SourceInputError(f"--publisher {publisher!r} is not a name")
         org = ORG + slugify(publisher)
         description.append(f"{term(DCTERMS + 'publisher')} {term(org)}")
         if org not in typed:
-            org_block = (f"    {term(org)} {term(RDF_TYPE)} {term(TN + 'Organisation')} ;\n"
-                         f"        {term(RDFS + 'label')} {literal(nfc(publisher), 'vi')} , "
-                         f"{literal(nfc(publisher_en or publisher), 'en')} .")
+            introduced.append(f"    {term(org)} {term(RDF_TYPE)} {term(TN + 'Organisation')} ;\n"
+                              f"        {term(RDFS + 'label')} {literal(nfc(publisher), 'vi')} , "
+                              f"{literal(nfc(publisher_en or publisher), 'en')} .")
     description.append(f"{term(DCTERMS + 'language')} {literal(lang, datatype=XSD + 'language')}")
     if url:
         description.append(f"{term(BIBO + 'uri')} {literal(url, datatype=XSD + 'anyURI')}")
@@ -1036,8 +1050,8 @@ def add_source(
         "",
         f"    {term(document)} " + " ;\n        ".join(description) + " .",
     ]
-    block += ["", *[p for p in people if p.startswith("    ")]] if people else []
-    block += ["", org_block] if org_block else []
+    for entity in introduced:
+        block += ["", entity]
     block.append("}")
     if not existing:
         header = ["# Facts that the source texts do not state, each in a tn:OutsideKnowledgeClaim with",
