@@ -280,3 +280,38 @@ def test_add_never_writes_into_an_installed_package(monkeypatch, tmp_path):
         project_root(None)
     with pytest.raises(SourceInputError, match="data of the installed package"):
         project_root(packaged)
+
+
+def test_a_folder_that_is_no_project_is_a_user_error(tmp_path):
+    for args in (("sources", "report"), ("sources", "draft", "x", "--line", "1")):
+        result = run(*args, "--root", tmp_path)
+        assert result.exit_code == 2
+        assert "is not a tn-kg project folder" in one_error_line(result)
+    text = tmp_path / "a.txt"
+    text.write_text("Một văn bản.\n", encoding="utf-8")
+    result = run("sources", "add", text, "--root", tmp_path, *ADD)
+    assert result.exit_code == 2
+    assert "is not a tn-kg project folder" in one_error_line(result)
+
+
+def test_add_that_cannot_write_fails_with_one_line_and_changes_nothing(project, monkeypatch):
+    """The files are prepared before any is replaced: a write that fails on the last one (the
+    disk is full) leaves the project as it was, without temporary files."""
+    import errno
+    import tempfile
+
+    real = tempfile.mkstemp
+    calls = []
+
+    def mkstemp(*args, **kwargs):
+        calls.append(kwargs.get("prefix"))
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    before = snapshot(project)
+    result = run("sources", "add", FIXTURE_TEXT, "--root", project, *ADD)
+    assert result.exit_code == 2
+    assert "cannot write into" in one_error_line(result) and "No space left" in result.stderr
+    assert len(calls) == 3 and snapshot(project) == before

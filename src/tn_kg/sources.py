@@ -395,6 +395,8 @@ def load_project(root: Path | None = None) -> Project:
     from tn_kg.resources import resource_root
 
     root = Path(root) if root is not None else resource_root()
+    if not (root / "data" / "sources").is_dir():
+        raise SourceInputError(f"{root} is not a tn-kg project folder (no data/sources/)")
     claims = build_mod.load_claims(root)
     checksums, folded = build_mod.load_sources(root)
     facts = [t for c in claims for t in c.facts]
@@ -953,7 +955,11 @@ def add_source(
     if not FILE_NAME.fullmatch(name):
         raise SourceInputError(f"file name {name!r}: use ASCII letters, digits, '.', '_' or '-' and "
                                f"end in .txt (pass --name)")
-    text = check_text(file.read_bytes(), label=str(file), normalize=normalize)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise SourceInputError(f"{file}: cannot read it: {exc.strerror}") from None
+    text = check_text(raw, label=str(file), normalize=normalize)
     data = text.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     checksums = read_checksums(sources_dir)
@@ -1066,8 +1072,11 @@ def add_source(
     sums_path = sources_dir / SUMS
     sums = sums_path.read_text(encoding="utf-8")
     sums = (sums if sums.endswith("\n") or not sums else sums + "\n") + f"{digest}  {name}\n"
-    _write_all([(sources_dir / name, data), (target, new_data.encode("utf-8")),
-                (sums_path, sums.encode("utf-8"))])
+    try:
+        _write_all([(sources_dir / name, data), (target, new_data.encode("utf-8")),
+                    (sums_path, sums.encode("utf-8"))])
+    except OSError as exc:
+        raise SourceInputError(f"cannot write into {root / 'data'}: {exc.strerror}") from None
     return Added(file=sources_dir / name, document=document, sha256=digest, description=target)
 
 
