@@ -315,3 +315,21 @@ def test_add_that_cannot_write_fails_with_one_line_and_changes_nothing(project, 
     assert result.exit_code == 2
     assert "cannot write into" in one_error_line(result) and "No space left" in result.stderr
     assert len(calls) == 3 and snapshot(project) == before
+
+
+def test_the_build_refuses_a_source_text_no_document_describes(project, tmp_path):
+    """Regression: a text listed in SHA256SUMS but described by no document (tn:textFile) was
+    held to the numeral accounting but left out of the dataset's description."""
+    import hashlib
+
+    from tn_kg.build import build
+    from tn_kg.errors import SourceError
+
+    sources = project / "data" / "sources"
+    (sources / "extra.txt").write_text("Một văn bản chưa được mô tả.\n", encoding="utf-8")
+    digest = hashlib.sha256((sources / "extra.txt").read_bytes()).hexdigest()
+    with (sources / "SHA256SUMS").open("a", encoding="utf-8") as sums:
+        sums.write(f"{digest}  extra.txt\n")
+    with pytest.raises(SourceError, match=r"no source document describes extra\.txt"):
+        build(tmp_path / "out", root=project)
+    assert not (tmp_path / "out").exists()

@@ -295,6 +295,7 @@ def build(
     checksums, texts = load_sources(root)
     documents = claims_mod.source_files(facts)
     claims_mod.check_document_checksums(facts, documents, checksums)
+    claims_mod.check_described(documents, texts)
     matches = claims_mod.match_quotes(claims, documents, texts)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
     data = set(facts)
