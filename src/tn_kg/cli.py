@@ -322,7 +322,11 @@ def catalogue_command(markdown: Path | None, build_dir: Path | None) -> None:
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-    help="Project folder with data/ (default: the checkout tn-kg runs from).")
+    help="Project folder with data/ (default: the packaged or checked-out inputs).")
+ADD_ROOT_OPTION = click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Project folder with data/ to add to (default: the checkout tn-kg runs from; never "
+         "an installed package's data).")
 
 
 @cli.group("sources", context_settings=CONTEXT)
@@ -345,7 +349,7 @@ def sources_group() -> None:
 @click.option("--id", "slug", default=None, help="The document's IRI slug, source:<id> (default: from the title).")
 @click.option("--article", is_flag=True, help="The source is an article (tn:Article), not a document.")
 @click.option("--normalize", is_flag=True, help="Store the NFC form of a text not in Unicode NFC.")
-@ROOT_OPTION
+@ADD_ROOT_OPTION
 @handle_errors
 def sources_add_command(file, title, title_en, title_vi, author, date, publisher, publisher_en, url,
                         lang, name, slug, article, normalize, root) -> None:

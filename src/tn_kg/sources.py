@@ -611,13 +611,10 @@ def slugify(text: str, limit: int = 60) -> str:
     return out
 
 
-def _literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
+def _literal(text: str) -> str:
+    """A plain string literal in Turtle (N-Triples escapes)."""
     import pyoxigraph as ox
 
-    if lang:
-        return str(ox.Literal(text, language=lang))
-    if datatype:
-        return f'{ox.Literal(text)}^^{compact(datatype)}'
     return str(ox.Literal(text))
 
 
