@@ -333,3 +333,25 @@ def test_the_build_refuses_a_source_text_no_document_describes(project, tmp_path
     with pytest.raises(SourceError, match=r"no source document describes extra\.txt"):
         build(tmp_path / "out", root=project)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_source_in_english_gets_both_labels_and_its_language(project, tmp_path):
+    import pyoxigraph as ox
+
+    path = tmp_path / "report-en.txt"
+    path.write_text("The sample plant employs 120 workers.\n", encoding="utf-8")
+    result = run("sources", "add", path, "--root", project, "--lang", "en", "--title", "Sample report",
+                 "--title-vi", "Báo cáo mẫu", "--date", "2024", "--id", "sample-report", "--article")
+    assert result.exit_code == 0, result.output
+    quads = list(ox.parse(path=str(project / "data" / "outside-knowledge.trig"), format=ox.RdfFormat.TRIG))
+    doc = "https://w3id.org/tn-kg/source/sample-report"
+    found = {(q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(q.object)) for q in quads
+             if q.subject.value == doc}
+    assert {("label", '"Báo cáo mẫu"@vi'), ("label", '"Sample report"@en'),
+            ("type", "<https://w3id.org/tn-kg/ontology#Article>"),
+            ("publicationDate", '"2024"^^<http://www.w3.org/2001/XMLSchema#gYear>'),
+            ("language", '"en"^^<http://www.w3.org/2001/XMLSchema#language>')} <= found
+    claim = "https://w3id.org/tn-kg/claim/sample-report-source"
+    # no address given: the description's reference is the document itself
+    assert any(q.subject.value == claim and q.predicate.value == "http://purl.org/dc/terms/source"
+               and q.object.value == doc for q in quads)
