@@ -20,6 +20,7 @@ MODULES = [
     "tn_kg.resources",
     "tn_kg.rules",
     "tn_kg.shacl",
+    "tn_kg.sources",
     "tn_kg.text",
     "tn_kg.validation",
 ]

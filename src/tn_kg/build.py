@@ -151,13 +151,36 @@ def load_texts(sources_dir: Path, names) -> dict[str, str]:
     return texts
 
 
-def account_numerals(root: Path, texts: dict[str, str], matches: dict) -> list[SourceCoverage]:
-    """Numeral coverage of every source text (see :mod:`tn_kg.numerals`).
+def load_sources(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Every source text of ``data/sources/``, checked against ``SHA256SUMS``.
+
+    Returns:
+        ``(checksums, texts)``: file name -> SHA-256, and file name -> folded text.
 
     Raises:
-        CoverageError: a numeral neither covered nor excluded, a stale or malformed exclusion.
+        SourceError: the folder or ``SHA256SUMS`` is missing, a file does not match it, or a
+            text is not UTF-8.
     """
-    from tn_kg.numerals import coverage, coverage_failures, read_exclusions
+    from tn_kg.claims import read_checksums
+
+    sources_dir = root / "data" / "sources"
+    if not sources_dir.is_dir():
+        raise SourceError("data/sources/ is missing")
+    checksums = read_checksums(sources_dir)
+    return checksums, load_texts(sources_dir, checksums)
+
+
+def numeral_reports(root: Path, texts: dict[str, str], matches: dict) -> tuple[list[SourceCoverage], list]:
+    """The numeral accounting of every source text, without judging it.
+
+    Returns:
+        ``(reports, exclusions)``: one :class:`~tn_kg.numerals.SourceCoverage` per text, sorted
+        by file name, and the exclusions of ``data/numeral-exclusions.tsv``.
+
+    Raises:
+        CoverageError: a malformed exclusions file.
+    """
+    from tn_kg.numerals import coverage, read_exclusions
 
     try:
         exclusions = read_exclusions(root / "data" / "numeral-exclusions.tsv")
@@ -166,7 +189,18 @@ def account_numerals(root: Path, texts: dict[str, str], matches: dict) -> list[S
     spans: dict[str, list] = {name: [] for name in texts}
     for match in matches.values():
         spans[match.source_file].extend(match.spans)
-    reports = [coverage(name, texts[name], spans[name], exclusions) for name in sorted(texts)]
+    return [coverage(name, texts[name], spans[name], exclusions) for name in sorted(texts)], exclusions
+
+
+def account_numerals(root: Path, texts: dict[str, str], matches: dict) -> list[SourceCoverage]:
+    """Numeral coverage of every source text (see :mod:`tn_kg.numerals`).
+
+    Raises:
+        CoverageError: a numeral neither covered nor excluded, a stale or malformed exclusion.
+    """
+    from tn_kg.numerals import coverage_failures
+
+    reports, exclusions = numeral_reports(root, texts, matches)
     failures = coverage_failures(reports, exclusions, known_files=texts)
     if failures:
         summary = "; ".join(r.summary() for r in reports)
@@ -258,13 +292,10 @@ def build(
                   f"{len(claims)} claims, {len(ontology)} ontology triples, {len(facts)} facts")
 
     # 2. sources and quotes
-    sources_dir = root / "data" / "sources"
-    if not sources_dir.is_dir():
-        raise SourceError("data/sources/ is missing")
-    checksums = claims_mod.read_checksums(sources_dir)
-    texts = load_texts(sources_dir, checksums)
+    checksums, texts = load_sources(root)
     documents = claims_mod.source_files(facts)
     claims_mod.check_document_checksums(facts, documents, checksums)
+    claims_mod.check_described(documents, texts)
     matches = claims_mod.match_quotes(claims, documents, texts)
     vocabulary = {t.subject.value for t in ontology if isinstance(t.subject, ox.NamedNode)}
     data = set(facts)
@@ -308,7 +339,9 @@ def build(
 
     # 6. publish
     stats = pub.Statistics.of(union)
-    sources = sorted({m.document for m in matches.values()})
+    # every described source text, cited by a claim yet or not
+    sources = sorted({doc for doc, name in documents.items() if name in texts}
+                     | {m.document for m in matches.values()})
     metadata = pub.dataset_description(stats, version=__version__, modified=modified, sources=sources)
     metadata += catalogue.catalogue_triples(stored_queries)
     files = pub.serialize_dumps({
@@ -343,5 +376,5 @@ def build(
     )
 
 
-__all__ = ["BuildReport", "build", "release_date", "account_numerals", "load_ontology",
-           "load_claims", "STEPS"]
+__all__ = ["BuildReport", "build", "release_date", "account_numerals", "numeral_reports",
+           "load_sources", "load_ontology", "load_claims", "STEPS"]

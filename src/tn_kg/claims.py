@@ -183,6 +183,20 @@ def check_document_checksums(facts: Iterable, documents: Mapping[str, str],
                                   f"checksum of {name} ({actual})")
 
 
+def check_described(documents: Mapping[str, str], texts: Iterable[str]) -> None:
+    """Every source text is some document's ``tn:textFile``: each text of ``data/sources/`` is
+    described (and so named in the dataset's description), whichever way it was added.
+
+    Raises:
+        SourceError: naming the texts no document describes.
+    """
+    described = set(documents.values())
+    missing = sorted(name for name in texts if name not in described)
+    if missing:
+        raise SourceError(f"no source document describes {', '.join(missing)} (tn:textFile): add a "
+                          f"text with 'tn-kg sources add', or describe it in a claim")
+
+
 # --- quotes ---------------------------------------------------------------------------------
 
 
@@ -341,6 +355,7 @@ __all__ = [
     "read_checksums",
     "source_files",
     "check_document_checksums",
+    "check_described",
     "match_quotes",
     "statement_iri",
     "expand",

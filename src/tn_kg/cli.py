@@ -317,6 +317,89 @@ def catalogue_command(markdown: Path | None, build_dir: Path | None) -> None:
         click.echo(f"wrote {markdown}", err=True)
 
 
+# --- growing the graph: new sources ---------------------------------------------------------
+
+
+ROOT_OPTION = click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Project folder with data/ (default: the packaged or checked-out inputs).")
+ADD_ROOT_OPTION = click.option(
+    "--root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Project folder with data/ to add to (default: the checkout tn-kg runs from; never "
+         "an installed package's data).")
+
+
+@cli.group("sources", context_settings=CONTEXT)
+def sources_group() -> None:
+    """Add a source text, see what no claim accounts for yet, draft claims."""
+
+
+@sources_group.command("add", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", required=True, help="The title, in the source's language (--lang).")
+@click.option("--title-en", default=None, help="The English title (needed unless --lang en).")
+@click.option("--title-vi", default=None, help="The Vietnamese title (needed unless --lang vi).")
+@click.option("--author", multiple=True, help="An author's name (repeatable; people only).")
+@click.option("--date", "date", required=True, help="Publication date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--publisher", default=None, help="The publisher's name (an organisation).")
+@click.option("--publisher-en", default=None, help="The publisher's English name (default: the same).")
+@click.option("--url", default=None, help="Where the text was published.")
+@click.option("--lang", default="vi", show_default=True, help="The source's language (ISO 639).")
+@click.option("--name", default=None, help="File name in data/sources/ (default: FILE's name).")
+@click.option("--id", "slug", default=None, help="The document's IRI slug, source:<id> (default: from the title).")
+@click.option("--article", is_flag=True, help="The source is an article (tn:Article), not a document.")
+@click.option("--normalize", is_flag=True, help="Store the NFC form of a text not in Unicode NFC.")
+@ADD_ROOT_OPTION
+@handle_errors
+def sources_add_command(file, title, title_en, title_vi, author, date, publisher, publisher_en, url,
+                        lang, name, slug, article, normalize, root) -> None:
+    """Copy the UTF-8 text FILE into data/sources/ with its checksum and description."""
+    from tn_kg.sources import add_source
+
+    added = add_source(file, root=root, title=title, title_en=title_en, title_vi=title_vi,
+                       author=author, date=date, publisher=publisher, publisher_en=publisher_en,
+                       url=url, lang=lang, name=name, slug=slug,
+                       kind="article" if article else "document", normalize=normalize)
+    from tn_kg.namespaces import compact
+
+    click.echo(f"added {added.file.name} ({compact(added.document)}, sha256 {added.sha256[:16]}...); "
+               f"description in data/{added.description.name}; next: tn-kg sources report "
+               f"{added.file.name}", err=True)
+
+
+@sources_group.command("report", context_settings=CONTEXT)
+@click.argument("source", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@ROOT_OPTION
+@handle_errors
+def sources_report_command(source, fmt, root) -> None:
+    """What no claim accounts for in SOURCE (default: every source): numerals outside the
+    quotes, sentences with names no claim quotes, and the coverage."""
+    from tn_kg.sources import render_report, report
+
+    reports = report(root, source)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"sources": [r.as_dict() for r in reports]}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_report(reports), nl=False)
+
+
+@sources_group.command("draft", context_settings=CONTEXT)
+@click.argument("source")
+@click.option("--line", type=click.IntRange(min=1), default=None, help="The line of the source file.")
+@click.option("--sentence", default=None, help="A passage of the source, as written.")
+@ROOT_OPTION
+@handle_errors
+def sources_draft_command(source, line, sentence, root) -> None:
+    """A claim skeleton in TriG (on standard output) for a line or passage of SOURCE."""
+    from tn_kg.sources import draft
+
+    click.echo(draft(root, source, line=line, passage=sentence), nl=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``tn-kg`` console script."""
     cli.main(args=argv, prog_name="tn-kg")

@@ -104,3 +104,13 @@ class EndpointError(TnKgError):
     """A SPARQL endpoint could not be reached or answered with an error."""
 
     exit_code = EXIT_INTERNAL
+
+
+# --- sources (tn-kg sources add | report | draft) ---------------------------------------------
+
+
+class SourceInputError(TnKgError):
+    """Bad input to ``tn-kg sources``: a file that is not a UTF-8 NFC plain text, already
+    present or empty, an invalid option, an unknown source, a line or passage not in the text."""
+
+    exit_code = EXIT_USAGE

@@ -35,3 +35,29 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return fold_whitespace(stripped).lower()
+
+
+def fold_whitespace_map(text: str) -> tuple[str, list[int]]:
+    """:func:`fold_whitespace` of ``text`` with, for each character of the result, its offset
+    in ``nfc(text)`` (where a folded space stands for a whitespace run, the run's start).
+
+    >>> folded, where = fold_whitespace_map(" a\\n\\n bc")
+    >>> folded, where
+    ('a bc', [1, 2, 5, 6])
+    """
+    normal = nfc(text)
+    folded: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for match in _SPACE.finditer(normal):
+        folded.append(normal[pos:match.start()])
+        where.extend(range(pos, match.start()))
+        folded.append(" ")
+        where.append(match.start())
+        pos = match.end()
+    folded.append(normal[pos:])
+    where.extend(range(pos, len(normal)))
+    out = "".join(folded)
+    lead = len(out) - len(out.lstrip())
+    trail = len(out.rstrip())
+    return out[lead:trail], where[lead:trail]
