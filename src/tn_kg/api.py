@@ -309,16 +309,26 @@ class KnowledgeGraph:
 
     def sparql(self, text: str) -> Table | bool | str:
         """Run an ad-hoc SPARQL query: a :class:`Table` for SELECT, ``bool`` for ASK,
-        N-Triples text for CONSTRUCT and DESCRIBE.
+        N-Triples text for CONSTRUCT and DESCRIBE. The prefixes of ``tn-kg prefixes`` need no
+        ``PREFIX`` line (the query's own declarations win).
+
+        >>> [str(r.label) for r in open().sparql(
+        ...     "SELECT ?label { place:pho-yen rdfs:label ?label FILTER(LANG(?label) = 'en') }")]
+        ['Phổ Yên city']
 
         Raises:
             QuerySyntaxError: the query is malformed (the parser's message and position).
             RefusedQuery: ``SERVICE`` (federation), a SPARQL Update, or a query too long or
                 too deeply nested to parse safely; refused before anything runs.
         """
-        from tn_kg.server.guard import inspect
+        from tn_kg.server.guard import UpdateRefused, inspect
 
-        form = inspect(text).form
+        try:
+            form = inspect(text).form
+        except UpdateRefused:
+            if isinstance(self.backend, RemoteBackend):
+                raise
+            raise UpdateRefused("the local graph is read-only; SPARQL Update is not supported") from None
         if form == "ASK":
             return self.backend.ask(text)
         if form in ("CONSTRUCT", "DESCRIBE"):

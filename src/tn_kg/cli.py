@@ -291,6 +291,19 @@ def describe_command(entity: tuple[str, ...], endpoint, build_dir, timeout) -> N
             click.echo(f"  - {compact(fact.subject)} {compact(fact.predicate)} {obj}")
 
 
+@cli.command("prefixes", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["table", "sparql", "turtle", "json"]),
+              default="table", show_default=True, help="Output format.")
+@handle_errors
+def prefixes_command(fmt: str) -> None:
+    """The prefixes tn-kg prints IRIs with; every query may use them without declaring them."""
+    from tn_kg import prologue
+
+    render = {"table": prologue.as_table, "sparql": prologue.as_sparql, "turtle": prologue.as_turtle,
+              "json": prologue.as_json}[fmt]
+    click.echo(render(), nl=False)
+
+
 @cli.command("catalogue", context_settings=CONTEXT)
 @click.option("--markdown", "markdown", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               default=None, help="Write the Markdown reference (docs/queries.md) here ('-': stdout).")

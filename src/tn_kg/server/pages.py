@@ -181,17 +181,21 @@ def examples(catalogue_map: dict) -> list[dict]:
 
 def query_page(example_list: list[dict]) -> str:
     prefixes = "\n".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in PAGE_PREFIXES)
-    start = prefixes + "\n\nSELECT ?place ?label WHERE {\n  ?place a tn:Place ; rdfs:label ?label .\n" \
-        '  FILTER(LANG(?label) = "vi")\n}\nORDER BY ?label\nLIMIT 50\n'
+    start = "# the prefixes of 'tn-kg prefixes' (tn:, rdfs:, place:, sector:, ...) need no PREFIX line\n" \
+        "SELECT ?place ?label WHERE {\n  ?place a tn:Place ; rdfs:label ?label .\n" \
+        '  FILTER(LANG(?label) = "vi")\n}\nORDER BY ?label STR(?place)\nLIMIT 50\n'
     options = "".join(
         f'<option value="{escape(e["slug"])}">{escape(e["slug"])} — {escape(e["en"])}</option>'
         for e in example_list
     )
-    data = json.dumps({"examples": example_list, "prefixes": prefixes}, ensure_ascii=False)
+    data = json.dumps({"examples": example_list, "prefixes": prefixes, "prefixTable": PREFIXES},
+                      ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     body = f"""<h1>Query the graph <span class="vi" lang="vi">Truy vấn đồ thị</span></h1>
 <p>SPARQL 1.1 endpoint: <code>/sparql</code> (GET, POST form or POST <code>application/sparql-query</code>).
-The default graph is the union of all named graphs.</p>
+The default graph is the union of all named graphs. On this page the prefixes tn-kg prints
+(<code>tn:</code>, <code>rdfs:</code>, <code>place:</code>, <code>sector:</code>, … as <code>tn-kg prefixes</code> lists them)
+need no <code>PREFIX</code> line.</p>
 <form id="query-form" method="get" action="/">
 <label for="example">Stored queries <span lang="vi">Truy vấn mẫu</span></label>
 <select id="example" name="example"><option value="">—</option>{options}</select>
