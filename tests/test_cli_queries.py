@@ -86,7 +86,7 @@ def test_describe_by_label_and_by_iri(real_build):
 
 def test_describe_nothing_found_exits_2(real_build):
     result = run("describe", "zzz qqq", "--build", str(real_build))
-    assert result.exit_code == 2 and "no entity is called" in result.stderr
+    assert result.exit_code == 2 and "nothing in the graph is called" in result.stderr
 
 
 def test_catalogue_is_published_in_the_metadata_graph(real_build):
@@ -109,7 +109,7 @@ def test_catalogue_is_published_in_the_metadata_graph(real_build):
 
 def test_catalogue_as_turtle():
     result = run("catalogue")
-    assert result.exit_code == 0 and "shacl#SPARQLSelectExecutable" in result.stdout
+    assert result.exit_code == 0 and "sh:SPARQLSelectExecutable" in result.stdout  # sh: is in the prefix table
 
 
 def test_committed_query_reference_is_up_to_date(kg):

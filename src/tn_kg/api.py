@@ -607,6 +607,23 @@ SELECT DISTINCT ?c WHERE {
 """
 
 
+def check_parameters(stored: _catalogue.StoredQuery, params: Mapping[str, Any]) -> None:
+    """What can be checked of a stored query's parameters without the graph: their names, the
+    type of literal values, and that IRIs and prefixed names are valid IRIs.
+
+    Raises:
+        ParameterError: an unknown parameter or a malformed value.
+    """
+    for name, value in params.items():
+        param = stored.parameter(name)
+        if value is None or value == "":
+            continue
+        if param.type == "iri":
+            _candidates(str(value).strip(), param.base)
+        else:
+            _catalogue.to_term(param, value)
+
+
 def _term_of(term) -> Term:
     """The :class:`Term` of a pyoxigraph literal or IRI."""
     from tn_kg.backends import _ox_term
@@ -623,6 +640,8 @@ def _candidates(text: str, base: str | None) -> tuple[list[str], bool]:
     from tn_kg.namespaces import BASE, PREFIXES
     from tn_kg.text import search_key
 
+    if text.startswith("<") and text.endswith(">"):  # an IRI as SPARQL and Turtle write it
+        text = text[1:-1]
     prefix, colon, local = text.partition(":")
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) or (colon and prefix in PREFIXES and
                                                           not local.startswith("//")):

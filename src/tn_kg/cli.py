@@ -224,9 +224,9 @@ def query_command(slug: str, pairs: tuple[str, ...], fmt: str, endpoint, build_d
 
     queries = stored_queries()
     params = parse_params(pairs)
-    stored = catalogue.get(queries, slug)
-    for name in params:  # an unknown parameter fails before the graph is opened
-        stored.parameter(name)
+    from tn_kg.api import check_parameters
+
+    check_parameters(catalogue.get(queries, slug), params)  # bad input fails before the graph opens
     kg = open_graph(endpoint, build_dir, timeout)
     echo_results(kg.query(slug, **params).results, fmt)
 
