@@ -40,7 +40,7 @@ def test_every_slug_runs_from_the_command_line(real_build, kg, slug, params):
 
 def test_formats(real_build):
     common = ("query", "targets", "-p", "period=2021-2030", "--build", str(real_build))
-    table = run(*common).stdout.splitlines()
+    table = run(*common, "--wide").stdout.splitlines()
     assert table[0].split()[:2] == ["target", "label"] and set(table[1]) <= {"-", " "} and len(table) == 6
     rows = list(csv.DictReader(io.StringIO(run(*common, "--format", "csv").stdout)))
     assert len(rows) == 4 and rows[0]["unit"] == "http://qudt.org/vocab/unit/PERCENT"
@@ -79,7 +79,7 @@ def test_describe_by_label_and_by_iri(real_build):
     by_label = run("describe", "pho", "yen", "--build", str(real_build))
     by_iri = run("describe", "https://w3id.org/tn-kg/place/pho-yen", "--build", str(real_build))
     assert by_label.exit_code == 0 and by_label.stdout == by_iri.stdout
-    assert "label: thành phố Phổ Yên (vi)" in by_label.stdout
+    assert "label: \"thành phố Phổ Yên\"@vi" in by_label.stdout
     assert "claim:003-c-phu-binh-pho-yen-electronics" in by_label.stdout
     assert '"Định hướng phát triển công nghiệp điện tử' in by_label.stdout
 

@@ -234,8 +234,28 @@ class Table(Sequence):
     def __iter__(self) -> Iterator:
         return iter(self._rows)
 
+    REPR_ROWS = 3
+
     def __repr__(self) -> str:
-        return f"<Table {len(self)} rows: {', '.join(self.variables)}>"
+        """The size, then the first rows as an aligned table (long cells shortened).
+
+        >>> print(repr(open().grdp_growth(year=2022)).splitlines()[0])
+        <Table 1 row, 8 columns: year provinceGrowth provinceApproximation nationalGrowth ...
+        """
+        from tn_kg.backends import Results
+        from tn_kg.formats import table
+
+        n = len(self)
+        names = " ".join(self.variables)
+        names = names if len(names) <= 60 else names[:names.rfind(" ", 0, 57)] + " ..."
+        head = f"<Table {n} row{'' if n == 1 else 's'}, {len(self.variables)} columns: {names}"
+        if not n:
+            return head + ">"
+        first = self.results.rows[: self.REPR_ROWS]
+        short = tuple({k: _shortened(v, 30) for k, v in row.items()} for row in first)
+        text = table(Results(self.variables, short), width=100)
+        more = f"\n... {n - len(first)} more rows" if n > len(first) else ""
+        return f"{head}\n{text}{more}>"
 
     def to_json(self) -> dict:
         return self.results.to_json()
@@ -622,6 +642,20 @@ def check_parameters(stored: _catalogue.StoredQuery, params: Mapping[str, Any]) 
             _candidates(str(value).strip(), param.base)
         else:
             _catalogue.to_term(param, value)
+
+
+def _shortened(term: Term, width: int) -> Term:
+    """``term`` with a value of at most ``width`` characters (for :meth:`Table.__repr__`)."""
+    from dataclasses import replace
+
+    from tn_kg.namespaces import compact
+
+    value = " ".join(term.value.split())
+    if term.kind == "uri":
+        value = compact(value).strip("<>")
+    if len(value) > width:
+        value = value[: width - 1] + "…"
+    return replace(term, value=value) if term.kind != "uri" else Term("literal", value)
 
 
 def _term_of(term) -> Term:
