@@ -115,3 +115,20 @@ def test_an_update_on_the_local_graph_says_what_it_is(kg):
         kg.sparql("INSERT DATA { place:x rdfs:label 'x' }")
     assert str(caught.value) == "the local graph is read-only; SPARQL Update is not supported"
     assert "endpoint" not in str(caught.value)
+
+
+def test_the_readme_loads_the_dump_with_the_union_default_graph(real_build):
+    """The README's recipe for rdflib and pyoxigraph, run on the build: both see every triple."""
+    import warnings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (code,) = [block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "default_union" in block]
+    code = code.replace("dist/tn-kg.nq", str(real_build / "tn-kg.nq"))
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the project's own text
+        (rdflib_count,) = next(iter(namespace["ds"].query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))
+    (oxigraph_count,) = next(iter(namespace["store"].query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)))
+    assert int(rdflib_count) == int(oxigraph_count.value) > 10_000
