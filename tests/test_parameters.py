@@ -112,3 +112,17 @@ def test_the_cli_answers_a_prefixed_name(real_build):
 def test_describe_of_nothing_is_not_zero_facts(kg):
     with pytest.raises(ParameterError, match="nothing in the graph is called 'place:nowhere'"):
         kg.describe("place:nowhere")
+
+
+def test_the_rule_holds_on_a_sparql_server_and_on_rdflib(kg, kg_rdflib, oxigraph_url):
+    import tn_kg
+
+    remote = tn_kg.connect(oxigraph_url, timeout=60)
+    for other in (remote, kg_rdflib):
+        assert other.resolve("pho yen") == PHO_YEN
+        assert len(other.query("local-orientation", place="place:pho-yen")) == len(
+            kg.query("local-orientation", place=PHO_YEN))
+        with pytest.raises(ParameterError, match="values with data: 2022"):
+            other.grdp_growth(year=2021)
+        with pytest.raises(ParameterError, match="nothing in the graph is called 'place:nowhere'"):
+            other.describe("place:nowhere")
