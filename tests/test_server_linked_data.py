@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pyoxigraph as ox
@@ -90,7 +91,8 @@ def test_query_page_offers_stored_queries_and_prefixes(server):
     html = body.decode("utf-8")
     assert status == 200
     assert 'value="grdp-growth"' in html and 'value="sources-of"' in html
-    assert "PREFIX tn: &lt;https://w3id.org/tn-kg/ontology#&gt;" in html
+    data = json.loads(re.search(r"<script type=\"application/json\" id=\"page-data\">(.*?)</script>", html, re.S).group(1))
+    assert data["prefixTable"]["place"] == "https://w3id.org/tn-kg/place/"  # predeclared on the page
     assert '<script src="/static/app.js"' in html
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', html)
     status, headers, js = server.get("/static/app.js")

@@ -234,8 +234,28 @@ class Table(Sequence):
     def __iter__(self) -> Iterator:
         return iter(self._rows)
 
+    REPR_ROWS = 3
+
     def __repr__(self) -> str:
-        return f"<Table {len(self)} rows: {', '.join(self.variables)}>"
+        """The size, then the first rows as an aligned table (long cells shortened).
+
+        >>> print(repr(open().grdp_growth(year=2022)).splitlines()[0])
+        <Table 1 row, 8 columns: year provinceGrowth provinceApproximation nationalGrowth ...
+        """
+        from tn_kg.backends import Results
+        from tn_kg.formats import table
+
+        n = len(self)
+        names = " ".join(self.variables)
+        names = names if len(names) <= 60 else names[:names.rfind(" ", 0, 57)] + " ..."
+        head = f"<Table {n} row{'' if n == 1 else 's'}, {len(self.variables)} columns: {names}"
+        if not n:
+            return head + ">"
+        first = self.results.rows[: self.REPR_ROWS]
+        short = tuple({k: _shortened(v, 30) for k, v in row.items()} for row in first)
+        text = table(Results(self.variables, short), width=100)
+        more = f"\n... {n - len(first)} more rows" if n > len(first) else ""
+        return f"{head}\n{text}{more}>"
 
     def to_json(self) -> dict:
         return self.results.to_json()
@@ -272,6 +292,8 @@ class KnowledgeGraph:
         native_term = getattr(backend, "native_term", None)
         self._native = _Native(native_term) if native_term is not None else None
         self._bound: dict = {}  # the text of a stored query with parameters bound, by both
+        self._resolved: dict = {}  # entity parameters: (text, base, choices) -> IRI
+        self._lists: dict = {}  # answers of choices queries and the entities with labels
 
     def _select(self, text: str) -> Table:
         """A SELECT query's answer as a :class:`Table`, through the backend's native terms
@@ -294,6 +316,7 @@ class KnowledgeGraph:
             ParameterError: an unknown parameter or a value of the wrong type.
         """
         stored = _catalogue.get(self.queries, slug)
+        params = self._checked(stored, params)
         try:
             key = (stored.text, tuple(sorted(params.items())))
             text = self._bound.get(key)
@@ -307,18 +330,166 @@ class KnowledgeGraph:
                 self._bound[key] = text
         return self._select(text)
 
+    # -- parameters: one rule for every entity parameter -----------------------------------------
+
+    def _checked(self, stored: _catalogue.StoredQuery, params: Mapping[str, Any]) -> dict:
+        """The parameters with entity names resolved to IRIs (:meth:`resolve`) and values with
+        ``choices`` checked against them: a value that names nothing is an error."""
+        out = dict(params)
+        for name, value in params.items():
+            param = stored.parameter(name)  # raises on an unknown name
+            if value is None or value == "":
+                continue
+            if param.type == "iri":
+                out[name] = self.resolve(str(value), base=param.base, choices=param.choices,
+                                         what=f"parameter {name!r}")
+            elif param.choices:
+                self._check_choice(stored, param, value)
+        return out
+
+    def _choices(self, text: str) -> dict:
+        """The values a ``choices`` query lists: {Python value: label or None}, cached."""
+        found = self._lists.get(text)
+        if found is None:
+            table = self.sparql(text)
+            found = {}
+            for row in table:
+                value = row[0]
+                label = row[1] if len(row) > 1 else None
+                found.setdefault(value, label)
+            self._lists[text] = found
+        return found
+
+    def _check_choice(self, stored, param, value: Any) -> None:
+        """A literal parameter (a year) must be one of its ``choices``."""
+        from tn_kg.errors import ParameterError
+
+        term = _catalogue.to_term(param, value)  # the type check first: "must be a whole number"
+        choices = self._choices(param.choices)
+        given = to_python(_term_of(term))
+        if any(str(given) == str(c) for c in choices):
+            return
+        listed = ", ".join(sorted({str(c) for c in choices}))
+        raise ParameterError(f"query {stored.slug!r}: parameter {param.name!r} = {value!s} matches "
+                             f"nothing; values with data: {listed or '(none)'}")
+
+    def _named(self, base: str | None) -> dict:
+        """Entities with a search label (under ``base``): {IRI: (label, search keys)}, cached."""
+        found = self._lists.get(("named", base))
+        if found is None:
+            from pyoxigraph import Literal
+
+            condition = f"FILTER(STRSTARTS(STR(?e), {Literal(base)}))" if base else ""
+            table = self.sparql(_NAMED.replace("# @base", condition))
+            found = {}
+            for row in table:
+                label, keys = found.get(row.e, (None, set()))
+                keys.add(str(row.key))
+                found[row.e] = (label or row.label, keys)
+            self._lists[("named", base)] = found
+        return found
+
+    def _existing(self, iris: list[str]) -> list[IRI]:
+        """Those of ``iris`` that occur in the graph."""
+        from pyoxigraph import NamedNode
+
+        text = _catalogue.insert_values(_EXISTING, ["?c"], ["UNDEF"])
+        block = "VALUES ?c { " + " ".join(str(NamedNode(i)) for i in iris) + " }"
+        text = text.replace("VALUES (?c) { (UNDEF) }", block)
+        return sorted(IRI(r.c) for r in self.sparql(text))
+
+    def resolve(self, text: str, *, base: str | None = None, choices: str | None = None,
+                what: str = "entity") -> IRI:
+        """The entity that ``text`` names, by one rule for every entity parameter: a full IRI,
+        a prefixed name as tn-kg prints it (``place:pho-yen``), a slug (``pho-yen``, under
+        ``base`` if given), or a label ignoring case and diacritics (``pho yen``).
+
+        >>> open().resolve("pho yen")
+        IRI('https://w3id.org/tn-kg/place/pho-yen')
+
+        Args:
+            text: what the user wrote.
+            base: the namespace of a parameter's entities (``https://w3id.org/tn-kg/place/``).
+            choices: a query whose ``?value`` column lists the entities allowed.
+            what: how to name the value in an error.
+
+        Raises:
+            ParameterError: ``text`` names nothing in the graph (the message lists the nearest
+                matches by label), or several entities.
+        """
+        from tn_kg.errors import ParameterError
+        from tn_kg.namespaces import compact
+
+        text = str(text).strip()
+        key = (text, base, choices)
+        found = self._resolved.get(key)
+        if found is not None:
+            return found
+        allowed = None
+        if choices:
+            allowed = {IRI(v): label for v, label in self._choices(choices).items() if isinstance(v, IRI)}
+        candidates, explicit = _candidates(text, base)
+        if candidates:
+            hits = [c for c in candidates if c in allowed] if allowed is not None else self._existing(candidates)
+            if len(hits) == 1:
+                self._resolved[key] = hits[0]
+                return hits[0]
+            if len(hits) > 1:
+                raise ParameterError(f"{what}: {text!r} names several entities: "
+                                     f"{', '.join(compact(h) for h in hits)}; give one of them")
+        from tn_kg.text import search_key
+
+        scope = base
+        if explicit and not base:  # place:nowhere: the nearest places
+            from tn_kg.namespaces import PREFIXES
+
+            spaces = [ns for ns in PREFIXES.values() if candidates[0].startswith(ns)]
+            scope = max(spaces, key=len) if spaces else None
+        names = self._named(scope)
+        if allowed is not None:
+            names = {iri: names.get(iri, (label, {search_key(label or iri.rsplit('/', 1)[-1])}))
+                     for iri, label in allowed.items()}
+        wanted = search_key(text if not explicit else candidates[0].rstrip("/").rsplit("/", 1)[-1])
+        if not explicit and wanted:
+            exact = [iri for iri, (_, keys) in names.items() if wanted in keys]
+            within = exact or [iri for iri, (_, keys) in names.items()
+                               if any(f" {wanted} " in f" {k} " for k in keys)]
+            if len(within) == 1:
+                self._resolved[key] = within[0]
+                return within[0]
+            if len(within) > 1:
+                listed = ", ".join(_named_as(iri, names) for iri in sorted(within)[:8])
+                more = f" and {len(within) - 8} more" if len(within) > 8 else ""
+                raise ParameterError(f"{what}: {text!r} names several entities: {listed}{more}; "
+                                     "give one of them")
+        nearest = _nearest(wanted, names)
+        hint = f"; nearest: {', '.join(_named_as(iri, names) for iri in nearest)}" if nearest else ""
+        if allowed is not None:
+            raise ParameterError(f"{what}: {text!r} is none of the {len(allowed)} values with data{hint}")
+        raise ParameterError(f"{what}: nothing in the graph is called {text!r}{hint}")
+
     def sparql(self, text: str) -> Table | bool | str:
         """Run an ad-hoc SPARQL query: a :class:`Table` for SELECT, ``bool`` for ASK,
-        N-Triples text for CONSTRUCT and DESCRIBE.
+        N-Triples text for CONSTRUCT and DESCRIBE. The prefixes of ``tn-kg prefixes`` need no
+        ``PREFIX`` line (the query's own declarations win).
+
+        >>> [str(r.label) for r in open().sparql(
+        ...     "SELECT ?label { place:pho-yen rdfs:label ?label FILTER(LANG(?label) = 'en') }")]
+        ['Phổ Yên city']
 
         Raises:
             QuerySyntaxError: the query is malformed (the parser's message and position).
             RefusedQuery: ``SERVICE`` (federation), a SPARQL Update, or a query too long or
                 too deeply nested to parse safely; refused before anything runs.
         """
-        from tn_kg.server.guard import inspect
+        from tn_kg.server.guard import UpdateRefused, inspect
 
-        form = inspect(text).form
+        try:
+            form = inspect(text).form
+        except UpdateRefused:
+            if isinstance(self.backend, RemoteBackend):
+                raise
+            raise UpdateRefused("the local graph is read-only; SPARQL Update is not supported") from None
         if form == "ASK":
             return self.backend.ask(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
@@ -381,26 +552,6 @@ class KnowledgeGraph:
         """Every claim about ``entity``: the triple, the source and the verbatim quote."""
         return self.query("sources-of", entity=entity)
 
-    def resolve(self, text: str) -> IRI:
-        """The entity that ``text`` names: an IRI, a prefixed name (``place:pho-yen``), or a
-        label (the best match of :meth:`search`).
-
-        >>> open().resolve("pho yen")
-        IRI('https://w3id.org/tn-kg/place/pho-yen')
-
-        Raises:
-            ParameterError: ``text`` is not a valid IRI and no label matches it.
-        """
-        from tn_kg.errors import ParameterError
-
-        iri = _as_iri(text)
-        if iri is not None:
-            return iri
-        found = self.search(text)
-        if not found:
-            raise ParameterError(f"no entity is called {text!r} (try 'tn-kg search')")
-        return found[0].entity
-
     def describe(self, entity: str) -> "Description":
         """An entity (IRI, prefixed name or label), its labels and types, and every fact about
         it with the claim, source and verbatim quote that support it.
@@ -460,26 +611,107 @@ class Description:
         return f"<Description {self.iri}: {len(self.facts)} facts>"
 
 
-def _as_iri(text: str) -> IRI | None:
-    """``text`` as an IRI if it is one (or a known prefixed name); None if it looks like a label.
+_NAMED = """
+SELECT ?e ?key ?label WHERE {
+  ?e tn:searchLabel ?key .
+  # @base
+  OPTIONAL { ?e rdfs:label|skos:prefLabel ?label FILTER(LANG(?label) = "vi") }
+}
+"""
+
+_EXISTING = """
+SELECT DISTINCT ?c WHERE {
+  # @parameters
+  FILTER EXISTS { { ?c ?p ?o } UNION { ?s ?p ?c } }
+}
+"""
+
+
+def check_parameters(stored: _catalogue.StoredQuery, params: Mapping[str, Any]) -> None:
+    """What can be checked of a stored query's parameters without the graph: their names, the
+    type of literal values, and that IRIs and prefixed names are valid IRIs.
 
     Raises:
-        ParameterError: it looks like an IRI but is not a valid one.
+        ParameterError: an unknown parameter or a malformed value.
     """
+    for name, value in params.items():
+        param = stored.parameter(name)
+        if value is None or value == "":
+            continue
+        if param.type == "iri":
+            _candidates(str(value).strip(), param.base)
+        else:
+            _catalogue.to_term(param, value)
+
+
+def _shortened(term: Term, width: int) -> Term:
+    """``term`` with a value of at most ``width`` characters (for :meth:`Table.__repr__`)."""
+    from dataclasses import replace
+
+    from tn_kg.namespaces import compact
+
+    value = " ".join(term.value.split())
+    if term.kind == "uri":
+        value = compact(value).strip("<>")
+    if len(value) > width:
+        value = value[: width - 1] + "…"
+    return replace(term, value=value) if term.kind != "uri" else Term("literal", value)
+
+
+def _term_of(term) -> Term:
+    """The :class:`Term` of a pyoxigraph literal or IRI."""
+    from tn_kg.backends import _ox_term
+
+    return _ox_term(term)
+
+
+def _candidates(text: str, base: str | None) -> tuple[list[str], bool]:
+    """The IRIs ``text`` may stand for, before looking in the graph, and whether it was written
+    as an IRI or prefixed name (explicit) rather than a slug or label."""
     import re
 
     from tn_kg.errors import ParameterError
-    from tn_kg.namespaces import PREFIXES
+    from tn_kg.namespaces import BASE, PREFIXES
+    from tn_kg.text import search_key
 
-    text = text.strip()
-    prefix, _, local = text.partition(":")
-    if prefix in PREFIXES and local and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
-    elif not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text):
-        return None
-    if not _catalogue.is_iri(text):
-        raise ParameterError(f"not a valid IRI: {text!r}")
-    return IRI(text)
+    if text.startswith("<") and text.endswith(">"):  # an IRI as SPARQL and Turtle write it
+        text = text[1:-1]
+    prefix, colon, local = text.partition(":")
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) or (colon and prefix in PREFIXES and
+                                                          not local.startswith("//")):
+        iri = PREFIXES[prefix] + local if prefix in PREFIXES and not local.startswith("//") else text
+        if not _catalogue.is_iri(iri):
+            raise ParameterError(f"not a valid IRI: {iri!r}")
+        return [iri], True
+    slug = text if _catalogue._LOCAL_NAME.fullmatch(text) else search_key(text).replace(" ", "-")
+    if not slug or not _catalogue._LOCAL_NAME.fullmatch(slug):
+        return [], False
+    if base:
+        return [base + slug], False
+    spaces = sorted({ns for ns in PREFIXES.values() if ns.startswith(BASE) and ns.endswith("/")})
+    return [ns + slug for ns in spaces], False
+
+
+def _named_as(iri: str, names: dict) -> str:
+    """``prefix:local (label)`` of an entity, for messages."""
+    from tn_kg.namespaces import compact
+
+    label = names.get(iri, (None, ()))[0]
+    return compact(iri) + (f" ({label})" if label else "")
+
+
+def _nearest(wanted: str, names: dict, limit: int = 5) -> list[str]:
+    """The entities whose search labels (or slugs) are the closest to ``wanted``."""
+    import difflib
+
+    if not wanted:
+        return []
+    scored = []
+    for iri, (_, keys) in names.items():
+        slug = iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
+        best = max(difflib.SequenceMatcher(None, wanted, k).ratio() for k in {*keys, slug})
+        scored.append((-best, iri))
+    return [iri for _, iri in sorted(scored)[:limit]]
 
 
 ENGINES = ("pyoxigraph", "rdflib")

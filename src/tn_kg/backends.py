@@ -136,8 +136,10 @@ def _ox_term(term) -> Term:
     return found
 
 
-def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
-    return QuerySyntaxError(f"malformed SPARQL: {exc}")
+def _syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
+    from tn_kg.prologue import syntax_error
+
+    return syntax_error(exc, query)
 
 
 def rows_of(variables: tuple[str, ...], rows, to_term) -> tuple[dict[str, Term], ...]:
@@ -174,10 +176,14 @@ class EmbeddedBackend:
             self.store.remove_graph(ox.NamedNode(self.INFERRED_GRAPH))
 
     def _run(self, query: str):
+        from tn_kg.namespaces import PREFIXES
+        from tn_kg.prologue import check_prefixes
+
         try:
-            return self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise _syntax_error(exc) from None
+            check_prefixes(query)  # an unknown prefix is named, not a list of expectations
+            raise _syntax_error(exc, query) from None
 
     def select_native(self, query: str) -> tuple[tuple[str, ...], list]:
         """Run a SELECT query: the variable names, and the solutions, each a sequence of
@@ -279,15 +285,18 @@ class RdflibBackend:
         from rdflib.plugins.sparql.evaluate import evalQuery
         from rdflib.plugins.sparql.parser import parseQuery
 
+        from tn_kg.namespaces import PREFIXES
+        from tn_kg.prologue import check_prefixes
         from tn_kg.server.guard import inspect
 
         found = inspect(query).form  # refuses SERVICE and updates before anything runs
         if found not in _FORMS[form]:
             raise QuerySyntaxError(f"not {_FORM_NAMES[form]} query")
+        check_prefixes(query)
         try:
-            parsed = translateQuery(parseQuery(query))
+            parsed = translateQuery(parseQuery(query), initNs=PREFIXES)
         except Exception as exc:  # pyparsing's ParseException; an unknown prefix is an Exception
-            raise QuerySyntaxError(f"malformed SPARQL: {exc}") from None
+            raise QuerySyntaxError(f"malformed SPARQL: {' '.join(str(exc).split())}") from None
         with _RDFLIB_LOCK, _quiet_rdflib():
             loading = rdflib_sparql.SPARQL_LOAD_GRAPHS
             rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -359,9 +368,12 @@ class RemoteBackend:
         from SPARQLWrapper import POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+        from tn_kg.prologue import check_prefixes, with_prologue
+
+        check_prefixes(query)
         client = SPARQLWrapper(self.url)
         client.setMethod(POST)
-        client.setQuery(query)
+        client.setQuery(with_prologue(query))
         # the form decides only query vs update in SPARQLWrapper; set it rather than let it guess
         client.queryType = form
         client.timeout = self.timeout  # per socket operation; the deadline below bounds the whole

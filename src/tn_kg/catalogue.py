@@ -18,6 +18,10 @@ YAML::
     #+     description: the calendar year
     #+ example: {year: 2022}
 
+A parameter may name ``choices``: a SELECT query whose ``?value`` column lists the values that
+mean something for it (the years with data, the sectors); :meth:`tn_kg.api.KnowledgeGraph.query`
+refuses any other value with an error that lists them.
+
 ``example`` holds the parameter values that show the query's point: ``docs/queries.md`` shows
 the answer to them, and the golden tests check it.
 
@@ -62,6 +66,9 @@ class Parameter:
     description: str = ""
     base: str | None = None
     required: bool = False
+    # a SELECT whose ?value column lists the values that mean something (the years with data,
+    # the sectors): a value outside it is an error that lists them, never an empty answer
+    choices: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,7 @@ def parse_header(slug: str, text: str) -> StoredQuery:
                 description=str(raw.get("description", "")),
                 base=raw.get("base"),
                 required=bool(raw.get("required", False)),
+                choices=raw.get("choices"),
             )
         )
     if params and PARAMETER_MARKER not in text:
@@ -205,8 +213,13 @@ def to_term(param: Parameter, value: Any):
             f"parameter {param.name!r} must be one of: {', '.join(param.values)} (got {text!r})"
         )
     if param.type == "iri":
+        from tn_kg.namespaces import PREFIXES
+
+        prefix, colon, local = text.partition(":")
         if param.base and _LOCAL_NAME.fullmatch(text):
             text = param.base + text
+        elif colon and prefix in PREFIXES and not local.startswith("//"):
+            text = PREFIXES[prefix] + local  # a prefixed name as tn-kg prints it: place:pho-yen
         if not is_iri(text):
             raise ParameterError(f"parameter {param.name!r} is not a valid IRI: {text!r}")
         return NamedNode(text)

@@ -191,14 +191,19 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-                             default="table", show_default=True, help="Output format.")
+def FORMAT_OPTION(command):  # noqa: N802 - used as a decorator, like click's own
+    """``--format`` and ``--wide``."""
+    command = click.option("--wide", is_flag=True,
+                           help="Tables: one line per row, however long (default: fold long cells "
+                                "to the terminal's width, or one block per row).")(command)
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+                        default="table", show_default=True, help="Output format.")(command)
 
 
-def echo_results(results, fmt: str) -> None:
+def echo_results(results, fmt: str, wide: bool = False) -> None:
     from tn_kg.formats import render
 
-    click.echo(render(results, fmt), nl=fmt == "table")
+    click.echo(render(results, fmt, wide=wide), nl=fmt == "table")
 
 
 @cli.command("list", context_settings=CONTEXT)
@@ -218,15 +223,18 @@ def list_command() -> None:
 @FORMAT_OPTION
 @graph_options
 @handle_errors
-def query_command(slug: str, pairs: tuple[str, ...], fmt: str, endpoint, build_dir, timeout) -> None:
+def query_command(slug: str, pairs: tuple[str, ...], fmt: str, wide: bool, endpoint, build_dir,
+                  timeout) -> None:
     """Run the stored query SLUG (see 'tn-kg list')."""
     from tn_kg import catalogue
 
     queries = stored_queries()
     params = parse_params(pairs)
-    catalogue.bind(catalogue.get(queries, slug), params)  # bad input fails before any query runs
+    from tn_kg.api import check_parameters
+
+    check_parameters(catalogue.get(queries, slug), params)  # bad input fails before the graph opens
     kg = open_graph(endpoint, build_dir, timeout)
-    echo_results(kg.query(slug, **params).results, fmt)
+    echo_results(kg.query(slug, **params).results, fmt, wide)
 
 
 @cli.command("sparql", context_settings=CONTEXT)
@@ -234,14 +242,14 @@ def query_command(slug: str, pairs: tuple[str, ...], fmt: str, endpoint, build_d
 @FORMAT_OPTION
 @graph_options
 @handle_errors
-def sparql_command(source, fmt: str, endpoint, build_dir, timeout) -> None:
+def sparql_command(source, fmt: str, wide: bool, endpoint, build_dir, timeout) -> None:
     """Run your own SPARQL query from FILE (or - for standard input)."""
     from tn_kg.api import Table
 
     text = source.read()
     answer = open_graph(endpoint, build_dir, timeout).sparql(text)
     if isinstance(answer, Table):
-        echo_results(answer.results, fmt)
+        echo_results(answer.results, fmt, wide)
     elif isinstance(answer, bool):
         click.echo("true" if answer else "false")
     else:
@@ -253,13 +261,15 @@ def sparql_command(source, fmt: str, endpoint, build_dir, timeout) -> None:
 @FORMAT_OPTION
 @graph_options
 @handle_errors
-def search_command(text: tuple[str, ...], fmt: str, endpoint, build_dir, timeout) -> None:
-    """Entities whose label contains TEXT, ignoring case and diacritics ('pho yen' finds Phổ Yên)."""
+def search_command(text: tuple[str, ...], fmt: str, wide: bool, endpoint, build_dir, timeout) -> None:
+    """Entities whose label contains TEXT, ignoring case and diacritics ('pho yen' finds Phổ Yên).
+
+    score: 0 a label is the text, 1 a label starts with it, 2 a label contains it."""
     found = open_graph(endpoint, build_dir, timeout).search(" ".join(text))
     if not found and fmt == "table":
         click.echo(f"nothing is called {' '.join(text)!r}", err=True)
         return
-    echo_results(found.results, fmt)
+    echo_results(found.results, fmt, wide)
 
 
 @cli.command("describe", context_settings=CONTEXT)
@@ -269,26 +279,40 @@ def search_command(text: tuple[str, ...], fmt: str, endpoint, build_dir, timeout
 def describe_command(entity: tuple[str, ...], endpoint, build_dir, timeout) -> None:
     """An entity (IRI, prefixed name such as place:pho-yen, or label) and its facts, each with
     its source and quote."""
+    from tn_kg.formats import turtle_term
     from tn_kg.namespaces import compact
 
     description = open_graph(endpoint, build_dir, timeout).describe(" ".join(entity))
     click.echo(description.iri)
     for label in description.labels:
-        click.echo(f"  label: {label} ({getattr(label, 'lang', '')})")
+        click.echo(f'  label: "{label}"@{getattr(label, "lang", "")}')
     for cls in description.types:
         click.echo(f"  type:  {compact(cls)}")
     claims: dict = {}
-    for fact in description.facts:
-        claims.setdefault(fact.claim, []).append(fact)
+    terms = description.facts.results.rows  # the RDF terms, to print objects as Turtle does
+    for fact, term in zip(description.facts, terms):
+        claims.setdefault(fact.claim, []).append((fact, term.get("object")))
     click.echo(f"{len(description.facts)} facts from {len(claims)} claims:")
     for claim, facts in claims.items():
-        first = facts[0]
+        first = facts[0][0]
         click.echo(f"\n{compact(claim)}  ({compact(first.source) if first.source else 'no source'})")
         if first.quote:
             click.echo(f'  "{first.quote}"')
-        for fact in facts:
-            obj = compact(fact.object) if type(fact.object).__name__ == "IRI" else repr(fact.object)
-            click.echo(f"  - {compact(fact.subject)} {compact(fact.predicate)} {obj}")
+        for fact, obj in facts:
+            click.echo(f"  - {compact(fact.subject)} {compact(fact.predicate)} {turtle_term(obj)}")
+
+
+@cli.command("prefixes", context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["table", "sparql", "turtle", "json"]),
+              default="table", show_default=True, help="Output format.")
+@handle_errors
+def prefixes_command(fmt: str) -> None:
+    """The prefixes tn-kg prints IRIs with; every query may use them without declaring them."""
+    from tn_kg import prologue
+
+    render = {"table": prologue.as_table, "sparql": prologue.as_sparql, "turtle": prologue.as_turtle,
+              "json": prologue.as_json}[fmt]
+    click.echo(render(), nl=False)
 
 
 @cli.command("catalogue", context_settings=CONTEXT)

@@ -1,7 +1,9 @@
 """IRIs the build uses: tn-kg's namespaces, its named graphs and the standard vocabularies.
 
-Values are plain strings (the build works on pyoxigraph terms); :data:`PREFIXES` is the prefix
-map of every published Turtle / TriG file. :data:`TN_TERMS` lists each ``tn:`` term the code
+Values are plain strings (the build works on pyoxigraph terms); :data:`PREFIXES` is the one
+prefix table of tn-kg: the prefix map of every published Turtle / TriG file, the names tn-kg
+prints IRIs with, and the prefixes every query may use undeclared (``tn-kg prefixes`` prints
+it). A prefix means one namespace everywhere: a test keeps the ontology and data files to it. :data:`TN_TERMS` lists each ``tn:`` term the code
 relies on; a test keeps it inside the ontology, so a renamed term cannot pass unnoticed.
 
 >>> TN + "quote"
@@ -80,6 +82,9 @@ PREFIXES = {
     "void": VOID,
     "dcat": DCAT,
     "spdx": SPDX,
+    "sh": SH,
+    "sdmxd": "http://purl.org/linked-data/sdmx/2009/dimension#",
+    "sdmxa": "http://purl.org/linked-data/sdmx/2009/attribute#",
     "tnunit": BASE + "unit/",
     "place": BASE + "place/",
     "policy": BASE + "policy/",

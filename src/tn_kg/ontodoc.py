@@ -10,30 +10,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tn_kg.namespaces import PREFIXES as _NAMESPACES
+
 TN = "https://w3id.org/tn-kg/ontology#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-PREFIXES = {
-    TN: "tn:", RDF: "rdf:", RDFS: "rdfs:", OWL: "owl:", SKOS: "skos:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:",
-    "http://purl.org/dc/terms/": "dcterms:",
-    "https://schema.org/": "schema:",
-    "http://www.w3.org/ns/prov#": "prov:",
-    "http://www.w3.org/ns/org#": "org:",
-    "http://www.w3.org/2006/time#": "time:",
-    "http://purl.org/linked-data/cube#": "qb:",
-    "http://data.europa.eu/eli/ontology#": "eli:",
-    "http://qudt.org/schema/qudt/": "qudt:",
-    "http://qudt.org/vocab/unit/": "unit:",
-    "http://www.w3.org/ns/oa#": "oa:",
-    "http://purl.org/ontology/bibo/": "bibo:",
-    "http://purl.org/linked-data/sdmx/2009/dimension#": "sdmxd:",
-    "http://purl.org/linked-data/sdmx/2009/attribute#": "sdmxa:",
-    "https://w3id.org/tn-kg/": "tnkg:",
-}
+# the one prefix table of tn-kg (tn_kg.namespaces), namespace -> "prefix:"
+PREFIXES = {namespace: prefix + ":" for prefix, namespace in _NAMESPACES.items()}
 CHARACTERISTICS = ("TransitiveProperty", "FunctionalProperty", "SymmetricProperty", "InverseFunctionalProperty")
 
 INTRO = """# tn-kg ontology reference

@@ -26,6 +26,8 @@ EXTRA: list[tuple[str, dict]] = [
     ("targets", {"year": 2030}),
     ("companies", {}),
     ("local-orientation", {"place": "thai-nguyen-city"}),
+    # a sector and its narrower ones: explosives (Z131, Z115) is narrower than chemicals
+    ("companies", {"sector": "chemicals"}),
 ]
 
 

@@ -163,8 +163,9 @@ def page(title: str, body: str, *, scripts: bool = False) -> str:
 
 
 def examples(catalogue_map: dict) -> list[dict]:
-    """The stored queries as examples for the query page (parameters at their defaults)."""
-    from tn_kg import catalogue
+    """The stored queries as examples for the query page (parameters at their defaults), then
+    the questions of the cookbook (``queries/cookbook/``, slug ``cookbook/<name>``)."""
+    from tn_kg import catalogue, cookbook
     from tn_kg.errors import TnKgError
 
     out = []
@@ -176,24 +177,37 @@ def examples(catalogue_map: dict) -> list[dict]:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#+"))
         out.append({"slug": slug, "en": stored.summary.get("en", ""), "vi": stored.summary.get("vi", ""),
                     "query": body.strip() + "\n"})
+    for recipe in cookbook.packaged():
+        out.append({"slug": "cookbook/" + recipe.slug, "en": recipe.question["en"],
+                    "vi": recipe.question["vi"], "query": recipe.body})
     return out
 
 
 def query_page(example_list: list[dict]) -> str:
     prefixes = "\n".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in PAGE_PREFIXES)
-    start = prefixes + "\n\nSELECT ?place ?label WHERE {\n  ?place a tn:Place ; rdfs:label ?label .\n" \
-        '  FILTER(LANG(?label) = "vi")\n}\nORDER BY ?label\nLIMIT 50\n'
-    options = "".join(
+    start = "# the prefixes of 'tn-kg prefixes' (tn:, rdfs:, place:, sector:, ...) need no PREFIX line\n" \
+        "SELECT ?place ?label WHERE {\n  ?place a tn:Place ; rdfs:label ?label .\n" \
+        '  FILTER(LANG(?label) = "vi")\n}\nORDER BY ?label STR(?place)\nLIMIT 50\n'
+    stored = "".join(
         f'<option value="{escape(e["slug"])}">{escape(e["slug"])} — {escape(e["en"])}</option>'
-        for e in example_list
+        for e in example_list if not e["slug"].startswith("cookbook/")
     )
-    data = json.dumps({"examples": example_list, "prefixes": prefixes}, ensure_ascii=False)
+    recipes = "".join(
+        f'<option value="{escape(e["slug"])}">{escape(e["en"])}</option>'
+        for e in example_list if e["slug"].startswith("cookbook/")
+    )
+    options = f'<optgroup label="Stored queries">{stored}</optgroup>' + (
+        f'<optgroup label="Cookbook: research questions">{recipes}</optgroup>' if recipes else "")
+    data = json.dumps({"examples": example_list, "prefixes": prefixes, "prefixTable": PREFIXES},
+                      ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     body = f"""<h1>Query the graph <span class="vi" lang="vi">Truy vấn đồ thị</span></h1>
 <p>SPARQL 1.1 endpoint: <code>/sparql</code> (GET, POST form or POST <code>application/sparql-query</code>).
-The default graph is the union of all named graphs.</p>
+The default graph is the union of all named graphs. On this page the prefixes tn-kg prints
+(<code>tn:</code>, <code>rdfs:</code>, <code>place:</code>, <code>sector:</code>, … as <code>tn-kg prefixes</code> lists them)
+need no <code>PREFIX</code> line.</p>
 <form id="query-form" method="get" action="/">
-<label for="example">Stored queries <span lang="vi">Truy vấn mẫu</span></label>
+<label for="example">Examples: stored queries and the cookbook <span lang="vi">Truy vấn mẫu</span></label>
 <select id="example" name="example"><option value="">—</option>{options}</select>
 <label for="query">SPARQL</label>
 <textarea id="query" name="query" rows="16" spellcheck="false">{escape(start)}</textarea>

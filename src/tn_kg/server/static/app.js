@@ -78,8 +78,30 @@
     document.body.setAttribute("data-error", "1");
   }
 
+  // The prefixes of 'tn-kg prefixes' need no PREFIX line: those the query uses and does not
+  // declare are declared on its first line (so the line numbers of an error stay those of the
+  // editor). Comments, strings, IRIs, variables and language tags cannot hold a prefixed name.
+  var SKIP = /#[^\n\r]*|'''(?:[^'\\]|\\.|'(?!''))*'''|"""(?:[^"\\]|\\.|"(?!""))*"""|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\s]*>|[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*/.source;
+  var DECL = /PREFIX\s+([A-Za-z][\w.-]*)?:/.source;
+  var PNAME = /([A-Za-z][\w.-]*)?:([\w%:.\\-]*)/.source;
+  var TOKEN = new RegExp("(" + SKIP + ")|(" + DECL + ")|(" + PNAME + ")|[\\w.-]+|[\\s\\S]", "gi");
+
+  function withPrologue(text) {
+    var table = data.prefixTable || {};
+    var used = {}, declared = {}, match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      if (match[2] !== undefined) { declared[match[3] || ""] = true; }
+      else if (match[4] !== undefined && (match[6] || "").indexOf("//") !== 0) { used[match[5] || ""] = true; }
+    }
+    var lines = Object.keys(used).sort().filter(function (p) {
+      return !declared[p] && Object.prototype.hasOwnProperty.call(table, p);
+    }).map(function (p) { return "PREFIX " + p + ": <" + table[p] + ">"; });
+    return lines.length ? lines.join(" ") + " " + text : text;
+  }
+
   function run() {
-    var text = editor.value;
+    var text = withPrologue(editor.value);
     status.textContent = "running…";
     var isGraph = /^\s*(?:(?:#[^\n]*|PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(CONSTRUCT|DESCRIBE)\b/i.test(text);
     var accept = isGraph ? "text/turtle" : "application/sparql-results+json";
