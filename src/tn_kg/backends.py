@@ -174,10 +174,17 @@ class EmbeddedBackend:
             self.store.remove_graph(ox.NamedNode(self.INFERRED_GRAPH))
 
     def _run(self, query: str):
+        from tn_kg.server.guard import engine_user_error
+
         try:
             return self.store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
             raise _syntax_error(exc) from None
+        except RuntimeError as exc:  # an unknown function is the caller's mistake, not a bug
+            user = engine_user_error(exc)
+            if user is None:
+                raise
+            raise user from None
 
     def select_native(self, query: str) -> tuple[tuple[str, ...], list]:
         """Run a SELECT query: the variable names, and the solutions, each a sequence of
