@@ -111,6 +111,7 @@ CRASHES = {
     "hidden-parentheses": HIDDEN.format(body="FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ")"),
     "union-chain": "SELECT * { " + "{} UNION " * 10_000 + "{} }",
     "or-chain": "SELECT * { FILTER(" + "true || " * 10_000 + "true) }",
+    "triple-pattern-list": "SELECT * { ?s <http://x/p> " + ", ".join(f"?o{i}" for i in range(10_000)) + " }",
 }
 
 
