@@ -317,3 +317,15 @@ def test_the_largest_accepted_query_runs_on_the_engine():
         done = run_engine(query)
         assert done.returncode == 0 and done.stdout.startswith("ran"), (done.returncode, done.stdout)
     assert guard.inspect("SELECT * " + deep).depth == guard.MAX_NESTING
+
+
+def test_tokenizing_is_linear_in_the_query_length():
+    """A run of name characters without ':' is read once, not once per position: 'a.a.a...:b'
+    once took minutes."""
+    started = time.monotonic()
+    for query in ("SELECT * { ?s " + "a." * 45_000 + ":b }", "SELECT * { " + "a " * 45_000):
+        try:
+            guard.inspect(query)
+        except QueryError:
+            pass
+    assert time.monotonic() - started < 10

@@ -42,7 +42,9 @@ tn_kg.server.guard.RefusedQuery: SERVICE (federated query) is not allowed on thi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tn_kg.errors import QueryError, QuerySyntaxError
 
@@ -119,8 +121,7 @@ class QueryShape:
     depth: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One terminal of the query: its kind, its text, and where it starts."""
 
     kind: str  # ws comment iri string var bnode langtag number pname word punct
@@ -167,12 +168,17 @@ _TOKEN = re.compile(
     | (?P<number>[0-9]+\.[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]+[eE][+-]?[0-9]+
                 |[0-9]*\.[0-9]+|[0-9]+)
     | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-    | (?P<word>[A-Za-z][A-Za-z0-9_]*)
     | (?P<punct><<\(|\)>>|<<|>>|\{{\||\|}}|\|\||&&|\^\^|!=|<=|>=|[{{}}()\[\];,.*/+\-!=<>^|?~])
     """,
     re.VERBOSE | re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# A keyword, or a prefix that ends before ':' (a prefixed name); the run of name characters
+# from a position decides both, so a run that ends without ':' is read once, not once per
+# position (a.a.a.a... would otherwise take quadratic time).
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NAME_RUN = re.compile(rf"[{_PN_CHARS}.]*")
+_PNAME = re.compile(rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?")
 
 
 def _where(text: str, offset: int) -> str:
@@ -190,18 +196,30 @@ def tokenize(text: str) -> list[Token]:
     >>> [t.text for t in tokenize("ASK{?s<p>'o'}") ]
     ['ASK', '{', '?s', '<p>', "'o'", '}']
     """
-    tokens: list[Token] = []
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> Iterator[Token]:
     pos, end = 0, len(text)
+    no_name_until = 0  # positions before this start no prefixed name (their run has no ':')
     while pos < end:
-        match = _TOKEN.match(text, pos)
+        match = kind = None
+        if text[pos].isalpha():  # a prefixed name, else a keyword
+            if pos >= no_name_until:
+                match, kind = _PNAME.match(text, pos), "pname"
+                if match is None:
+                    no_name_until = _NAME_RUN.match(text, pos).end()
+            if match is None:
+                match, kind = _WORD.match(text, pos), "word"
+        else:
+            match = _TOKEN.match(text, pos)
         if match is None:
             snippet = text[pos:pos + 12].split("\n")[0]
             raise QuerySyntaxError(
                 f"malformed SPARQL at {_where(text, pos)}: no SPARQL token starts at {snippet!r}"
             )
-        tokens.append(Token(match.lastgroup, match.group(), pos))
+        yield Token(kind or match.lastgroup, match.group(), pos)
         pos = match.end()
-    return tokens
 
 
 def _unescape(text: str) -> str:
@@ -225,7 +243,7 @@ class _Reading:
 
 def _read(text: str, *, max_nesting: int, max_operators: int) -> _Reading:
     """Tokenize ``text`` and apply every rule that does not depend on the other reading."""
-    tokens = [t for t in tokenize(text) if t.kind not in ("ws", "comment")]
+    tokens = (t for t in _tokens(text) if t.kind not in ("ws", "comment"))
     words: list[str] = []
     heads: list[str] = []  # the first word of each statement (after the prologue, after ';')
     expecting_head = True
