@@ -24,7 +24,7 @@ from tn_kg.errors import QueryError
 from tn_kg.server import guard
 
 REPO = Path(__file__).resolve().parent.parent
-SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 # A child process that runs one query per line (JSON) on a bare store and answers one line.
