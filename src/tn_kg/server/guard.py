@@ -303,7 +303,8 @@ def _read(text: str, *, max_nesting: int, max_operators: int) -> _Reading:
             if prev is not None and _ends_operand(prev):
                 raise QuerySyntaxError(
                     f"malformed SPARQL at {_where(text, token.offset)}: ambiguous '<' after an "
-                    "operand: write '< ' with a space for less-than"
+                    "operand inside parentheses: for less-than write '< ' with a space; in a "
+                    "collection write the IRI as a prefixed name"
                 )
         if kind == "punct":
             if value in _OPEN:
