@@ -479,8 +479,10 @@ class KnowledgeGraph:
 
         Raises:
             QuerySyntaxError: the query is malformed (the parser's message and position).
-            RefusedQuery: ``SERVICE`` (federation), a SPARQL Update, or a query too long or
-                too deeply nested to parse safely; refused before anything runs.
+            RefusedQuery: ``SERVICE`` (federation), a SPARQL Update, or a query too long,
+                too deeply nested or too long a chain to parse safely, refused before anything
+                runs (:func:`tn_kg.server.guard.inspect`); or a function the engine does not
+                know (the message names its IRI).
         """
         from tn_kg.server.guard import UpdateRefused, inspect
 

@@ -178,12 +178,18 @@ class EmbeddedBackend:
     def _run(self, query: str):
         from tn_kg.namespaces import PREFIXES
         from tn_kg.prologue import check_prefixes
+        from tn_kg.server.guard import engine_user_error
 
         try:
             return self.store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
         except SyntaxError as exc:
             check_prefixes(query)  # an unknown prefix is named, not a list of expectations
             raise _syntax_error(exc, query) from None
+        except RuntimeError as exc:  # an unknown function is the caller's mistake, not a bug
+            user = engine_user_error(exc)
+            if user is None:
+                raise
+            raise user from None
 
     def select_native(self, query: str) -> tuple[tuple[str, ...], list]:
         """Run a SELECT query: the variable names, and the solutions, each a sequence of

@@ -238,15 +238,22 @@ def query_command(slug: str, pairs: tuple[str, ...], fmt: str, wide: bool, endpo
 
 
 @cli.command("sparql", context_settings=CONTEXT)
-@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.argument("source", type=click.File("rb"))
 @FORMAT_OPTION
 @graph_options
 @handle_errors
 def sparql_command(source, fmt: str, wide: bool, endpoint, build_dir, timeout) -> None:
     """Run your own SPARQL query from FILE (or - for standard input)."""
     from tn_kg.api import Table
+    from tn_kg.errors import QuerySyntaxError
 
-    text = source.read()
+    data = source.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuerySyntaxError(
+            f"{source.name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
     answer = open_graph(endpoint, build_dir, timeout).sparql(text)
     if isinstance(answer, Table):
         echo_results(answer.results, fmt, wide)

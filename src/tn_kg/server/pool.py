@@ -181,6 +181,8 @@ class WorkerPool:
             return Answer(message[1], message[2])
         if status == "syntax":
             raise QuerySyntax(f"malformed SPARQL: {message[1]}")
+        if status == "refused":  # a query the engine cannot run, by the client's mistake
+            raise QuerySyntax(message[1])
         if status == "rows":
             raise ResultTooLarge(
                 f"the answer has more than {message[1]} rows (or triples), the limit of this "

@@ -290,5 +290,8 @@ def worker_main(conn, nquads: list[str]) -> None:
             conn.send(("syntax", str(exc)))
         except TooManyRows as exc:
             conn.send(("rows", int(exc.args[0])))
-        except Exception as exc:  # an evaluation error the engine raised (e.g. OSError)
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # the client's mistake (an unknown function) or an engine failure
+            from tn_kg.server.guard import engine_user_error
+
+            user = engine_user_error(exc)
+            conn.send(("refused", str(user)) if user else ("error", f"{type(exc).__name__}: {exc}"))
