@@ -21,7 +21,7 @@ from tn_kg.cli import cli
 from tn_kg.errors import BuildFolderError, EndpointError, EndpointURLError, OutputError
 
 
-def run(*args: str, input: str | None = None):
+def run(*args: str, input: str | bytes | None = None):
     return CliRunner().invoke(cli, list(args), input=input, prog_name="tn-kg")
 
 
@@ -345,3 +345,14 @@ def test_usage_errors_are_one_line():
     assert_one_line_exit_2(run("no-such-command"), "no-such-command")
     assert_one_line_exit_2(run("build", "--no-such-option"), "--no-such-option", "tn-kg build --help")
     assert_one_line_exit_2(run("query", "grdp-growth", "--param", "nothing"), "NAME=VALUE")
+
+
+# --- sparql FILE --------------------------------------------------------------------------------
+
+
+def test_sparql_on_a_file_that_is_not_utf8(built, tmp_path):
+    query = tmp_path / "latin1.rq"
+    query.write_bytes('SELECT * WHERE { ?s ?p "Thái Nguyên" }'.encode("latin-1"))
+    assert_one_line_exit_2(run("sparql", str(query), "--build", str(built)), str(query), "is UTF-8 text, and this is not")
+    assert_one_line_exit_2(run("sparql", "-", "--build", str(built), input=query.read_bytes()),
+                           "<stdin>", "is UTF-8 text, and this is not")

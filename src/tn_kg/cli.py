@@ -330,8 +330,13 @@ def query_command(slug: str, pairs: tuple[str, ...], fmt: str, endpoint, build_d
 def sparql_command(source, fmt: str, endpoint, build_dir, timeout) -> None:
     """Run your own SPARQL query from FILE (or - for standard input)."""
     from tn_kg.api import Table
+    from tn_kg.errors import QuerySyntaxError
 
-    text = source.read()
+    try:
+        text = source.read()
+    except UnicodeDecodeError as exc:
+        raise QuerySyntaxError(f"{source.name}: a query is UTF-8 text, and this is not "
+                               f"({exc.reason})") from None
     answer = open_graph(endpoint, build_dir, timeout).sparql(text)
     if isinstance(answer, Table):
         echo_results(answer.results, fmt)
