@@ -356,3 +356,10 @@ def test_sparql_on_a_file_that_is_not_utf8(built, tmp_path):
     assert_one_line_exit_2(run("sparql", str(query), "--build", str(built)), str(query), "is UTF-8 text, and this is not")
     assert_one_line_exit_2(run("sparql", "-", "--build", str(built), input=query.read_bytes()),
                            "<stdin>", "is UTF-8 text, and this is not")
+
+
+@pytest.mark.parametrize("how", ["empty", "garbled nquads"])
+def test_load_refuses_an_incomplete_or_corrupt_build(served, how):
+    expected = corrupt(served, how)
+    result = run("load", "--endpoint", "http://127.0.0.1:9/query", "--build", str(served))
+    assert_one_line_exit_2(result, str(served), expected)

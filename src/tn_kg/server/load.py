@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from tn_kg.backends import check_endpoint_url
 from tn_kg.errors import EndpointError
+from tn_kg.server.buildcheck import verify_build
 
 
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
@@ -84,6 +85,8 @@ def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout:
     Raises:
         EndpointURLError: ``endpoint`` or ``graph_store`` is not a well-formed http(s) URL
             (checked before anything is read or sent).
+        BuildFolderError: ``build`` is not a complete build whose files match its
+            ``SHA256SUMS`` (checked before anything is sent).
         EndpointError: the store refused a graph, could not be reached, or counts differ.
     """
     import pyoxigraph as ox
@@ -92,6 +95,7 @@ def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout:
     if graph_store is not None:
         check_endpoint_url(graph_store, what="Graph Store")
     store_url = graph_store or default_graph_store(endpoint)
+    verify_build(build)
     graphs = graphs_of(Path(build) / "tn-kg.nq")
     counts = {}
     for name, triples in graphs.items():
