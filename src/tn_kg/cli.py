@@ -99,9 +99,7 @@ class OneLineErrors(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except OneLineUsageError:
-            raise
-        except _HELP_ERRORS:
+        except (OneLineUsageError, *_HELP_ERRORS):
             raise
         except click.UsageError as exc:
             raise OneLineUsageError(exc.format_message(), exc.ctx) from None
