@@ -13,7 +13,8 @@ import pytest
 from conftest import snapshot
 from tn_kg.build import build
 from tn_kg.errors import (
-    BuildError, CoverageError, ParseError, QuoteError, ReasoningError, SourceError, ValidationError,
+    BuildError, CoverageError, OutputError, ParseError, QuoteError, ReasoningError, SourceError,
+    ValidationError,
 )
 
 
@@ -139,7 +140,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(project, tmp_path):
     out = tmp_path / "precious"
     out.mkdir()
     (out / "notes.txt").write_text("keep me", encoding="utf-8")
-    with pytest.raises(BuildError, match="refusing to replace"):
+    with pytest.raises(OutputError, match="refusing to replace"):  # the user's folder: exit 2
         build(out, root=project)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
@@ -168,7 +169,7 @@ def test_failed_swap_restores_the_previous_output(project, previous, monkeypatch
 
     before = snapshot(previous)
     monkeypatch.setattr(tn_kg.publish.os, "rename", flaky_rename)
-    with pytest.raises(BuildError, match="could not move the build into place"):
+    with pytest.raises(OutputError, match="could not move the build into place"):
         build(previous, root=project)
     monkeypatch.undo()
     assert snapshot(previous) == before

@@ -762,11 +762,13 @@ def connect(url: str, *, timeout: float = 30.0) -> KnowledgeGraph:
         timeout: seconds an answer may take; longer is an :class:`~tn_kg.errors.EndpointError`.
 
     Raises:
-        EndpointError: ``url`` is not an http(s) URL (nothing is sent until a query runs).
+        EndpointURLError: ``url`` is not a well-formed http(s) URL (an
+            :class:`~tn_kg.errors.EndpointError` with exit code 2; nothing is sent until a
+            query runs).
 
     >>> connect("ftp://example.org/sparql")
     Traceback (most recent call last):
     ...
-    tn_kg.errors.EndpointError: endpoint must be an http:// or https:// URL, not 'ftp://example.org/sparql'
+    tn_kg.errors.EndpointURLError: endpoint must be an http:// or https:// URL, not 'ftp://example.org/sparql'
     """
     return KnowledgeGraph(RemoteBackend(url, timeout=timeout))

@@ -339,6 +339,49 @@ class RdflibBackend:
 # Remote: any SPARQL 1.1 Protocol endpoint through SPARQLWrapper
 
 
+def check_endpoint_url(url: str, *, what: str = "endpoint") -> str:
+    """``url`` if it is a well-formed ``http://`` or ``https://`` URL with a host; checked
+    before any request is sent.
+
+    Args:
+        url: the URL to check.
+        what: how the message names it (``endpoint``, ``Graph Store``).
+
+    Returns:
+        ``url``, unchanged.
+
+    Raises:
+        EndpointURLError: not http(s), no host, a malformed host or port, spaces or control
+            characters.
+
+    >>> check_endpoint_url("http://[::1]:7878/sparql")
+    'http://[::1]:7878/sparql'
+    >>> check_endpoint_url("http://[::1:1/query")
+    Traceback (most recent call last):
+    ...
+    tn_kg.errors.EndpointURLError: endpoint is not a valid URL (Invalid IPv6 URL): 'http://[::1:1/query'
+    """
+    from urllib.parse import urlsplit
+
+    from tn_kg.errors import EndpointURLError
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        raise EndpointURLError(f"{what} must be an http:// or https:// URL, not {url!r}")
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise EndpointURLError(f"{what} is not a valid URL (spaces or control characters): {url!r}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not 0-65535
+        host = parts.hostname
+        if host:
+            host.encode("idna")
+    except (ValueError, UnicodeError) as exc:
+        raise EndpointURLError(f"{what} is not a valid URL ({exc}): {url!r}") from None
+    if not host:
+        raise EndpointURLError(f"{what} is not a valid URL (no host): {url!r}")
+    return url
+
+
 class RemoteBackend:
     """A SPARQL 1.1 endpoint over HTTP.
 
@@ -354,9 +397,7 @@ class RemoteBackend:
     name = "remote"
 
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise EndpointError(f"endpoint must be an http:// or https:// URL, not {url!r}")
-        self.url = url
+        self.url = check_endpoint_url(url)
         self.timeout = timeout
 
     def _request(self, query: str, accept: str, form: str) -> bytes:

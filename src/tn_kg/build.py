@@ -76,7 +76,10 @@ def release_date(source_date_epoch: int | None = None) -> str:
                 raise BuildError(f"SOURCE_DATE_EPOCH must be whole seconds, got {raw!r}") from None
     if source_date_epoch is None:
         return __release_date__
-    return _dt.datetime.fromtimestamp(source_date_epoch, tz=_dt.timezone.utc).date().isoformat()
+    try:
+        return _dt.datetime.fromtimestamp(source_date_epoch, tz=_dt.timezone.utc).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        raise BuildError(f"SOURCE_DATE_EPOCH {source_date_epoch} is not a date (years 1-9999)") from None
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -262,6 +265,9 @@ def build(
         BuildError: the input does not build (a subclass says which step: ``ParseError``,
             ``QuoteError``, ``SourceError``, ``CoverageError``, ``ReasoningError``,
             ``ValidationError``). ``out_dir`` is then left untouched.
+        OutputError: ``out_dir`` cannot be written or is not a folder a build may replace
+            (checked before any work, and again when publishing); the message names the
+            folder and why.
     """
     import pyoxigraph as ox
 
@@ -272,6 +278,7 @@ def build(
     from tn_kg.resources import resource_root
 
     say = progress or (lambda line: None)
+    pub.check_output(out_dir)  # a folder that cannot be written fails now, not after the work
     root = Path(root) if root is not None else resource_root()
     modified = release_date(source_date_epoch)
     timings: list[tuple[str, float]] = []

@@ -1,8 +1,9 @@
 """The ``tn-kg`` command line.
 
 Exit codes: 0 success; 1 the build failed on its input (data, quote, coverage, reasoning,
-validation); 2 usage error or bad user input; 3 internal error. Errors are reported on stderr
-without a traceback, except internal errors (bugs), which show one.
+validation); 2 usage error or bad user input (an option out of its range, a folder, a URL, a
+port); 3 internal error. Errors are reported on stderr as one line without a traceback,
+except internal errors (bugs), which show one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,27 @@ import click
 from tn_kg import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+MAX_SECONDS = 86_400  # a day: the longest time limit an option accepts
+MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last date a dataset can carry
+
+
+class Seconds(click.FloatRange):
+    """A time limit in seconds: a finite number above 0 and at most a day (``nan`` and ``inf``
+    are refused too, which :class:`click.FloatRange` alone lets through)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, max=MAX_SECONDS, min_open=True)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number of seconds.", param, ctx)
+        return number
 
 
 def handle_errors(command):
@@ -50,7 +72,40 @@ def handle_errors(command):
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as the other errors are: one line on stderr, exit code 2."""
+
+    def show(self, file=None) -> None:
+        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(f"error: {self.message.rstrip('.')}{hint}", file=file, err=True)
+
+
+_HELP_ERRORS = tuple(getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",)
+                     if hasattr(click.exceptions, name))  # no arguments: click shows the help
+
+
+class OneLineErrors(click.Group):
+    """The command group, with usage errors (an unknown option, a value out of range) on one
+    line, like every other error, instead of click's usage block."""
+
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except _HELP_ERRORS:
+            raise
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc.format_message(), exc.ctx) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (OneLineUsageError, *_HELP_ERRORS):
+            raise
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc.format_message(), exc.ctx) from None
+
+
+@click.group(cls=OneLineErrors, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="tn-kg")
 def cli() -> None:
     """tn-kg: the open knowledge graph of Thái Nguyên province's industrial development."""
@@ -63,7 +118,7 @@ def cli() -> None:
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None,
               help="Project folder with ontology/, data/ and queries/ (default: the packaged inputs).")
-@click.option("--source-date-epoch", type=int, default=None, metavar="SECONDS",
+@click.option("--source-date-epoch", type=click.IntRange(0, MAX_EPOCH), default=None, metavar="SECONDS",
               help="Date of the dataset, in seconds since 1970 (default: $SOURCE_DATE_EPOCH, "
                    "else the release date).")
 @click.option("--reasoner", type=click.Choice(["auto", "rules", "owlrl"]), default="auto",
@@ -111,11 +166,14 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
 @click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Build folder to serve (default: the packaged build).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=7878, show_default=True, help="Port (0: any free port).")
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", type=int, default=10_000, show_default=True,
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--timeout", type=Seconds(), default=10.0, show_default=True,
+              help="Seconds a query may run.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Most rows (or triples) in an answer; more is an error, never a cut.")
-@click.option("--workers", type=int, default=None, help="Query worker processes (default: 2-4 by CPU).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes (default: 2-4 by CPU).")
 @click.option("--allow-host", multiple=True, help="A further Host name to answer (a public name).")
 @click.option("--extra-nquads", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               multiple=True, help="Further N-Quads (test graphs) to serve, read-only.")
@@ -124,12 +182,45 @@ def serve_command(build_dir, host, port, timeout, max_rows, workers, allow_host,
     """Serve the graph: SPARQL endpoint, query page, linked-data pages, dumps (read-only)."""
     from tn_kg.resources import packaged_build
     from tn_kg.server import ServerConfig, serve
+    from tn_kg.server.buildcheck import verify_build
 
-    config = ServerConfig(build=build_dir or packaged_build(), host=host, port=port, timeout=timeout,
+    folder = build_dir or packaged_build()
+    verify_build(folder)  # a half-written, edited or corrupted folder is refused before starting
+    config = ServerConfig(build=folder, host=host, port=port, timeout=timeout,
                           max_rows=max_rows, allowed_hosts=list(allow_host), extra_nquads=list(extra_nquads))
     if workers:
         config.workers = workers
-    serve(config)
+    try:
+        serve(config)  # make_server(config) binds the socket first
+    except OSError as exc:
+        error = listen_error(exc, host, port)
+        if error is None:
+            raise
+        raise error from None
+
+
+def listen_error(exc: OSError, host: str, port: int):
+    """The :class:`~tn_kg.errors.ListenError` for an ``OSError`` of binding ``host:port``
+    (in use, not allowed, no such address or name), else ``None``. Errors about files carry
+    a file name and are not about listening."""
+    import errno
+    import socket
+
+    from tn_kg.errors import ListenError
+
+    if exc.filename is not None:
+        return None
+    if isinstance(exc, socket.gaierror):
+        return ListenError(f"cannot listen on {host!r}: {exc.strerror or exc}; choose another with --host")
+    if exc.errno == errno.EADDRINUSE:
+        return ListenError(f"port {port} on {host} is in use; choose another with --port")
+    if exc.errno == errno.EACCES:
+        return ListenError(f"port {port} on {host} needs privileges this process does not have "
+                           f"(ports below 1024 usually do); choose another with --port")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ListenError(f"cannot listen on {host}: no such address on this machine; "
+                           f"choose another with --host")
+    return None
 
 
 @cli.command("load", context_settings=CONTEXT)
@@ -154,7 +245,7 @@ def load_command(endpoint: str, graph_store: str | None, build_dir: Path | None)
 
 def graph_options(command):
     """The options that say where queries run: a SPARQL endpoint, or a build on this machine."""
-    command = click.option("--timeout", type=float, default=30.0, show_default=True,
+    command = click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
                            help="Seconds an endpoint may take to answer.")(command)
     command = click.option("--build", "build_dir", type=click.Path(file_okay=False, path_type=Path),
                            default=None, help="Build folder to query (default: the packaged build).")(command)

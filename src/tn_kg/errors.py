@@ -3,8 +3,9 @@
 ``TnKgError`` is the base. A build that fails on its input raises a :class:`BuildError`
 (exit code 1) whose message names what to fix: the file, line and column of a syntax error,
 the claim and quote that do not match, the focus node of a SHACL violation. Bad input from the
-user (an unknown stored query, a wrong parameter, malformed SPARQL) exits with 2; an endpoint
-that cannot be reached, or answers with an error, with 3.
+user (an unknown stored query, a wrong parameter, malformed SPARQL, an output folder that
+cannot be written, a folder that is not a build, a malformed endpoint URL, a port in use)
+exits with 2; an endpoint that cannot be reached, or answers with an error, with 3.
 
 >>> err = ParseError("broken", file="ontology/core.ttl", line=3, column=7)
 >>> str(err)
@@ -114,3 +115,31 @@ class SourceInputError(TnKgError):
     present or empty, an invalid option, an unknown source, a line or passage not in the text."""
 
     exit_code = EXIT_USAGE
+
+
+# --- the user's folders, addresses and settings ----------------------------------------------
+
+
+class UsageError(TnKgError):
+    """Bad input from the user that is not a query: a folder, a URL, an address to listen on."""
+
+    exit_code = EXIT_USAGE
+
+
+class OutputError(UsageError):
+    """The build cannot be published where the user asked: the output folder, or its parent,
+    cannot be created or written, or is not a folder a build may replace."""
+
+
+class BuildFolderError(UsageError):
+    """A folder given as a build is not a complete build whose files match ``SHA256SUMS``."""
+
+
+class EndpointURLError(UsageError, EndpointError):
+    """An endpoint URL that is malformed or not http(s); nothing was sent. Also an
+    :class:`EndpointError`, with the exit code of bad input (2)."""
+
+
+class ListenError(UsageError):
+    """The server cannot listen on the host and port given (in use, not allowed, no such
+    address)."""

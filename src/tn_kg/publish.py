@@ -24,11 +24,15 @@ the distinct IRI subjects under ``void:uriSpace``.
 **Atomic.** :func:`publish` writes every file into a fresh folder beside ``out_dir``, then
 swaps: the old ``out_dir`` (if any) is renamed aside, the new folder renamed into place, the
 old one removed. A failure before the swap removes the new folder and leaves ``out_dir`` as
-it was.
+it was. The temporary folders of publications interrupted earlier (``.<name>.new-*``,
+``.<name>.old-*``, exactly as :func:`publish` names them) are removed by the next one, under
+a lock on the parent folder so that a publication still running is never taken for one
+interrupted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import os
@@ -40,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from tn_kg.errors import BuildError
+from tn_kg.errors import BuildError, OutputError
 from tn_kg.namespaces import (
     BASE, DATASET, DCAT, DCTERMS, DUMPS, OWL, PREFIXES, RDF_TYPE, SPDX, VOID, XSD,
 )
@@ -435,22 +439,136 @@ def _is_replaceable(folder: Path) -> bool:
     return not entries or {TRIG, SUMS} <= entries
 
 
+def _why(exc: OSError) -> str:
+    """What the system said, in one line: ``Permission denied: /srv/.dist.new-x1y2z3w4``."""
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+def check_output(out_dir: Path) -> None:
+    """Fail early, before any work, if a build cannot be published as ``out_dir``.
+
+    ``out_dir`` must be absent, empty or a previous build, and its nearest existing ancestor a
+    folder this process may write in (:func:`publish` creates the missing ones).
+
+    Raises:
+        OutputError: naming the folder and why.
+    """
+    out_dir = Path(out_dir).absolute()
+    try:
+        if out_dir.is_symlink() or out_dir.exists():
+            if not _is_replaceable(out_dir):
+                raise OutputError(
+                    f"refusing to replace {out_dir}: it exists and is not a tn-kg build folder "
+                    f"(no {TRIG} and {SUMS}); choose another --out or remove it"
+                )
+        ancestor = out_dir.parent
+        while not ancestor.exists() and not ancestor.is_symlink():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise OutputError(f"cannot write the build to {out_dir}: {ancestor} is not a folder")
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            raise OutputError(f"cannot write the build to {out_dir}: {ancestor} is not writable")
+    except OSError as exc:
+        raise OutputError(f"cannot write the build to {out_dir}: {_why(exc)}") from None
+
+
+def temporary_pattern(out_dir: Path) -> re.Pattern:
+    """The names of the temporary folders :func:`publish` makes beside ``out_dir``:
+    ``.<name>.new-XXXXXXXX`` while writing, ``.<name>.old-XXXXXXXX`` for the previous build
+    during the swap (``tempfile.mkdtemp``: eight characters of ``[a-z0-9_]``).
+
+    >>> bool(temporary_pattern(Path("dist")).fullmatch(".dist.new-a1_b2c3d"))
+    True
+    >>> bool(temporary_pattern(Path("dist")).fullmatch(".dist.new-a1_b2c3d.bak"))
+    False
+    """
+    return re.compile(rf"\.{re.escape(Path(out_dir).name)}\.(new|old)-[a-z0-9_]{{8}}")
+
+
+def stale_temporaries(out_dir: Path, kind: str | None = None) -> list[Path]:
+    """The temporary folders left beside ``out_dir`` by interrupted publications: folders
+    (not files, not symbolic links) whose whole name matches :func:`temporary_pattern`;
+    ``kind`` ``"new"`` or ``"old"`` selects one of the two."""
+    out_dir = Path(out_dir).absolute()
+    pattern = temporary_pattern(out_dir)
+    found = []
+    try:
+        entries = list(os.scandir(out_dir.parent))
+    except OSError:
+        return []
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match and (kind is None or match.group(1) == kind) and entry.is_dir(follow_symlinks=False):
+            found.append(Path(entry.path))
+    return sorted(found)
+
+
+@contextlib.contextmanager
+def _publishing(parent: Path):
+    """Hold an exclusive lock on the folder ``parent`` while publishing into it, so that two
+    builds publishing beside each other take turns and neither removes the other's temporary
+    folder as stale. Yields whether the lock is held (not on systems without ``flock``, nor
+    on a folder that cannot be opened for reading)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield False
+        return
+    try:
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            locked = True
+        except OSError:  # a file system without locks
+            locked = False
+        yield locked
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def publish(out_dir: Path, files: Mapping[str, bytes]) -> None:
     """Write ``files`` (name -> bytes) as the folder ``out_dir``, atomically.
 
+    Temporary folders of earlier, interrupted publications into the same ``out_dir``
+    (:func:`stale_temporaries`) are removed: ``.new-`` ones before writing, ``.old-`` ones (which
+    may hold the only copy of the previous build) once the new build is in place. Nothing
+    else beside ``out_dir`` is touched.
+
     Raises:
-        BuildError: if ``out_dir`` exists and is neither empty nor a previous build (it is
-            never replaced then), or if writing fails (``out_dir`` is left as it was).
+        OutputError: if ``out_dir`` exists and is neither empty nor a previous build (it is
+            never replaced then), or if its folder cannot be created or written (``out_dir`` is
+            left as it was); the message names the folder and why.
     """
     out_dir = Path(out_dir).absolute()
-    if out_dir.exists() and not _is_replaceable(out_dir):
-        raise BuildError(
-            f"refusing to replace {out_dir}: it exists and is not a tn-kg build folder "
-            f"(no {TRIG} and {SUMS}); choose another --out or remove it"
-        )
+    check_output(out_dir)
     parent = out_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write the build to {out_dir}: {_why(exc)}") from None
+    with _publishing(parent) as locked:
+        if locked:
+            for stale in stale_temporaries(out_dir, "new"):
+                shutil.rmtree(stale, ignore_errors=True)
+        check_output(out_dir)  # again: another build may have published meanwhile
+        _swap_in(out_dir, files)
+        if locked:
+            for stale in stale_temporaries(out_dir, "old"):
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(out_dir: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` into a new folder beside ``out_dir``, then rename it into place."""
+    parent = out_dir.parent
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write the build to {out_dir}: {_why(exc)}") from None
     try:
         for name in sorted(files):
             with open(tmp / name, "wb") as fh:
@@ -461,7 +579,7 @@ def publish(out_dir: Path, files: Mapping[str, bytes]) -> None:
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise BuildError(f"could not write the build into {parent}: {exc}") from None
+            raise OutputError(f"cannot write the build to {out_dir}: {_why(exc)}") from None
         raise
     backup = None
     try:
@@ -475,7 +593,7 @@ def publish(out_dir: Path, files: Mapping[str, bytes]) -> None:
             os.rename(backup, out_dir)
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise BuildError(f"could not move the build into place at {out_dir}: {exc}") from None
+            raise OutputError(f"could not move the build into place at {out_dir}: {_why(exc)}") from None
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)

@@ -13,14 +13,14 @@ import json
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
+from tn_kg.backends import check_endpoint_url
 from tn_kg.errors import EndpointError
+from tn_kg.server.buildcheck import verify_build
 
 
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(f"endpoint must be an http:// or https:// URL, not {url!r}")
-    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    parts = urlsplit(check_endpoint_url(url))
+    cls = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
@@ -83,11 +83,19 @@ def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout:
         The number of triples of each graph, by graph IRI.
 
     Raises:
+        EndpointURLError: ``endpoint`` or ``graph_store`` is not a well-formed http(s) URL
+            (checked before anything is read or sent).
+        BuildFolderError: ``build`` is not a complete build whose files match its
+            ``SHA256SUMS`` (checked before anything is sent).
         EndpointError: the store refused a graph, could not be reached, or counts differ.
     """
     import pyoxigraph as ox
 
+    check_endpoint_url(endpoint)
+    if graph_store is not None:
+        check_endpoint_url(graph_store, what="Graph Store")
     store_url = graph_store or default_graph_store(endpoint)
+    verify_build(build)
     graphs = graphs_of(Path(build) / "tn-kg.nq")
     counts = {}
     for name, triples in graphs.items():
