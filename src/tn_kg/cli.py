@@ -343,7 +343,7 @@ def sparql_command(source, fmt: str, wide: bool, endpoint, build_dir, timeout) -
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise QuerySyntaxError(
-            f"{source.name}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{getattr(source, 'name', '<stdin>')}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
     answer = open_graph(endpoint, build_dir, timeout).sparql(text)
     if isinstance(answer, Table):

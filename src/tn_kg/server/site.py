@@ -23,7 +23,8 @@ import threading
 import time
 from pathlib import Path
 
-from tn_kg.errors import TnKgError
+from tn_kg.errors import BuildFolderError
+from tn_kg.server.buildcheck import SUMS, verify_build
 from tn_kg.server.pool import WorkerPool
 
 log = logging.getLogger("tn_kg.server")
@@ -32,12 +33,6 @@ DUMP_TYPES = {
     ".nq": "application/n-quads", ".trig": "application/trig", ".ttl": "text/turtle",
     ".nt": "application/n-triples", ".jsonld": "application/ld+json", "": "text/plain; charset=utf-8",
 }
-
-
-class BuildFolderError(TnKgError):
-    """The folder to serve is not a complete, consistent build (exit code 2)."""
-
-    exit_code = 2
 
 
 def fingerprint(build: Path) -> tuple | None:
@@ -51,84 +46,52 @@ def fingerprint(build: Path) -> tuple | None:
     return tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in (folder, sums, nquads))
 
 
-def _read_sums(text: str, where: Path) -> dict[str, str]:
-    sums: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        digest, sep, name = line.partition("  ")
-        name = name.strip()
-        if not sep or len(digest) != 64 or not name or "/" in name or name.startswith("."):
-            raise BuildFolderError(f"{where}: line {number} is not '<sha256>  <file name>'")
-        sums[name] = digest.lower()
-    if "tn-kg.nq" not in sums:
-        raise BuildFolderError(f"{where} does not list tn-kg.nq: not a tn-kg build")
-    return sums
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def snapshot(build: Path, *, attempts: int = 5) -> tuple[Path, tuple]:
+def snapshot(build: Path, *, attempts: int = 5) -> tuple[Path, tuple, dict[str, str]]:
     """Copy a build's published files into a new private folder, verified against SHA256SUMS.
-
-    Returns:
-        The private folder and the :func:`fingerprint` of the build it holds.
 
     The files are copied, not linked: a file changed in place in the served folder would
     otherwise change under the server too. A folder that changes during the copy is tried again.
+
+    Returns:
+        The private folder, the :func:`fingerprint` of the build it holds, and the digests of
+        its files by name (:func:`~tn_kg.server.buildcheck.verify_build` on the copy).
 
     Raises:
         BuildFolderError: the folder is not a build, a file is missing, or a checksum differs.
     """
     build = Path(build)
-    if not build.is_dir():
-        raise BuildFolderError(f"{build} is not a folder: give a build folder (tn-kg build --out DIR)")
-    if not (build / "tn-kg.nq").is_file() or not (build / "SHA256SUMS").is_file():
-        raise BuildFolderError(f"{build} has no tn-kg.nq and SHA256SUMS: not a tn-kg build "
-                               "(make one with tn-kg build --out DIR)")
-    problem = ""
     for attempt in range(attempts):
         before = fingerprint(build)
         target = Path(tempfile.mkdtemp(prefix="tn-kg-serve-"))
         try:
-            copied = build / "SHA256SUMS"
-            shutil.copyfile(copied, target / "SHA256SUMS")
-            sums = _read_sums((target / "SHA256SUMS").read_text(encoding="utf-8"), copied)
-            for name in sums:
-                if not (build / name).is_file():
-                    raise BuildFolderError(f"{build / name} is listed in SHA256SUMS but missing")
-                shutil.copyfile(build / name, target / name)
-            for name, digest in sums.items():
-                if _sha256(target / name) != digest:
-                    raise BuildFolderError(f"{build / name} does not match its checksum in SHA256SUMS")
+            shutil.copyfile(build / SUMS, target / SUMS)
+            for line in (target / SUMS).read_text(encoding="ascii").splitlines():
+                name = line[66:].strip()
+                if name and "/" not in name and name not in (".", ".."):
+                    shutil.copyfile(build / name, target / name)
+            digests = verify_build(target)
             if before is not None and before == fingerprint(build):
-                return target, before
-            problem = f"{build} changed while it was read"
-        except (BuildFolderError, OSError, UnicodeDecodeError) as exc:
-            problem = str(exc) if isinstance(exc, BuildFolderError) else f"{build}: {exc}"
-        shutil.rmtree(target, ignore_errors=True)
+                return target, before, digests
+        except (BuildFolderError, OSError, UnicodeDecodeError):
+            shutil.rmtree(target, ignore_errors=True)
+            verify_build(build)  # a broken build is named as the user gave it; else it was changing
+        else:
+            shutil.rmtree(target, ignore_errors=True)
         if attempt + 1 < attempts:
             time.sleep(0.2)
-    raise BuildFolderError(problem)
+    raise BuildFolderError(f"{build} kept changing while it was read; serve it once the build is done")
 
 
 class Dumps:
     """The published files of a build: only the names in ``SHA256SUMS``, and that file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, digests: dict[str, str]) -> None:
         self.folder = Path(folder)
-        sums = self.folder / "SHA256SUMS"
-        listed = _read_sums(sums.read_text(encoding="utf-8"), sums)
         self.files: dict[str, tuple[str, int]] = {
-            name: (digest, (self.folder / name).stat().st_size) for name, digest in listed.items()
+            name: (digest, (self.folder / name).stat().st_size) for name, digest in digests.items()
         }
-        self.files["SHA256SUMS"] = (_sha256(sums), sums.stat().st_size)
+        sums = (self.folder / SUMS).read_bytes()
+        self.files[SUMS] = (hashlib.sha256(sums).hexdigest(), len(sums))
 
     def content_type(self, name: str) -> str:
         return DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")
@@ -139,9 +102,9 @@ class Site:
 
     def __init__(self, build: Path, *, pool_options: dict, extra_nquads: list[Path]) -> None:
         self.build = Path(build)
-        self.folder, self.fingerprint = snapshot(self.build)
+        self.folder, self.fingerprint, digests = snapshot(self.build)
         try:
-            self.dumps = Dumps(self.folder)
+            self.dumps = Dumps(self.folder, digests)
             void = self.folder / "void.ttl"
             self.void_ttl = void.read_bytes() if void.is_file() else b""
             self.pool = WorkerPool([self.folder / "tn-kg.nq", *extra_nquads], **pool_options)
