@@ -104,3 +104,9 @@ class EndpointError(TnKgError):
     """A SPARQL endpoint could not be reached or answered with an error."""
 
     exit_code = EXIT_INTERNAL
+
+
+class StoreSettingsError(TnKgError):
+    """The settings for a store are wrong: credentials half given, a malformed netrc file."""
+
+    exit_code = EXIT_USAGE
