@@ -207,6 +207,16 @@ def test_the_graphs_are_unchanged_after_the_refused_updates(loaded, real_build):
     assert {g: graph_counts(loaded).get(g) for g in GRAPHS} == expected
 
 
+
+def test_the_configured_row_cap_cuts_a_longer_answer(loaded):
+    """docs/virtuoso.ini sets ResultSetMaxRows = 10000: Virtuoso answers a longer SELECT with
+    its first 10000 rows and 200 (a cut, not an error: the README tells to keep the cap above
+    every answer to serve)."""
+    status, body = post_query(loaded, "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert status == 200
+    assert len(json.loads(body)["results"]["bindings"]) == 10000
+
+
 # --- the same answers -------------------------------------------------------------------------
 
 
