@@ -340,6 +340,25 @@ def test_w3c_protocol_on_virtuoso(with_protocol_data, name, requests):
     assert check_exchange(Endpoint("virtuoso", with_protocol_data.url, timeout=3), name, requests) is None
 
 
+
+def test_the_benchmark_section_runs_and_every_answer_is_right(tmp_path):
+    """``python -m bench.virtuoso`` in miniature (the real graph, 1 client, 0.5 s): all three
+    servers load it and answer every stored query as the embedded store does."""
+    _require()
+    sys.path.insert(0, str(REPO))
+    from bench.virtuoso import SERVERS, main
+
+    assert main(["--sizes", "real", "--runs", "1", "--seconds", "0.5", "--clients", "1",
+                 "--out", str(tmp_path)]) == 0
+    found = json.loads((tmp_path / "virtuoso.json").read_text(encoding="utf-8"))["graphs"]["real"]
+    for name in SERVERS:
+        server = found["servers"][name]
+        assert server["status"] == "ok", server
+        assert all(q["identical"] for q in server["latency"].values()), (name, server["latency"])
+        assert server["throughput"][0]["errors"] == 0 and server["throughput"][0]["requests"] > 0
+    assert "Which store at which size" in (tmp_path / "virtuoso.md").read_text(encoding="utf-8")
+
+
 # --- credentials (no server needed) -----------------------------------------------------------
 
 
