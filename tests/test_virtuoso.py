@@ -34,7 +34,7 @@ XFAIL: dict[str, str] = {}
 # Rows whose order is left to the engine (ties of ORDER BY): {case id: reason}. These are
 # compared as multisets; the others row by row.
 TIES: dict[str, str] = {
-    "industrial-areas": "ORDER BY ?type ?labelEn ?orientationKind ties on facts of two localities",
+    "industrial-areas": "ORDER BY type, English label, orientation kind ties on facts of two localities",
     "policies": "ORDER BY ?dateIssued ?document ?relation ?related ties on a document's two issuers",
 }
 GRAPHS = {"https://w3id.org/tn-kg/graph/data", "https://w3id.org/tn-kg/graph/inferred",
