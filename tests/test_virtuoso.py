@@ -386,3 +386,9 @@ def test_a_malformed_netrc_is_a_user_error_that_does_not_show_the_password(tmp_p
     with pytest.raises(StoreSettingsError) as caught:
         store_credentials("http://store.example/", {"NETRC": str(netrc)})
     assert caught.value.exit_code == 2 and "s3cret-value" not in str(caught.value)
+
+
+def test_load_refuses_a_timeout_that_is_not_positive(real_build):
+    result = CliRunner().invoke(cli, ["load", "--endpoint", "http://127.0.0.1:1/sparql",
+                                      "--build", str(real_build), "--timeout", "0"])
+    assert result.exit_code == 2 and "--timeout" in result.output

@@ -140,8 +140,8 @@ def serve_command(build_dir, host, port, timeout, max_rows, workers, allow_host,
               default=None, help="Build folder to load (default: the packaged build).")
 @click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True,
               help="HTTP authentication when credentials are found (Virtuoso: digest).")
-@click.option("--timeout", type=float, default=120.0, show_default=True,
-              help="Seconds each HTTP request may take.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0,
+              show_default=True, help="Seconds each HTTP request may take.")
 @handle_errors
 def load_command(endpoint: str, graph_store: str | None, build_dir: Path | None, auth: str,
                  timeout: float) -> None:
