@@ -89,6 +89,8 @@ class VirtuosoServer:
         self.server_exe, self.isql_exe = commands()
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
+        if (self.workdir / "virtuoso.db").exists():
+            raise RuntimeError(f"{self.workdir} holds a database already: give an empty folder")
         self.sql_port, self.http_port = free_port(), free_port()
         while self.http_port == self.sql_port:
             self.http_port = free_port()
