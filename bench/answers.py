@@ -10,7 +10,8 @@ the list of its cells in the order of the sorted variables. A cell is
 * ``["num", value]`` for a literal of a numeric XSD datatype, its value in a canonical
   decimal form (``8.590``, ``8.59`` and ``"8.59"^^xsd:double`` are the same number);
 * ``["lit", lexical form, datatype, language]`` for any other literal (a plain literal has the
-  datatype ``xsd:string``; a language-tagged one no datatype and its tag in lower case).
+  datatype ``xsd:string``; a language-tagged one no datatype and its tag in lower case; a
+  boolean ``"1"``/``"0"``, as Virtuoso writes them, ``"true"``/``"false"``).
 
 The form is plain JSON, so answers taken in another process compare after a round trip.
 Standard library only: the load generator imports it as ``answers`` or ``bench.answers``.
@@ -26,6 +27,8 @@ from tn_kg.backends import NUMERIC_DATATYPES as NUMERIC
 from tn_kg.backends import canonical_number as number
 from tn_kg.namespaces import XSD_STRING
 
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
 
 def cell(kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> list:
     """One term in comparable form; ``kind`` is ``uri``, ``bnode`` or ``literal``."""
@@ -36,6 +39,8 @@ def cell(kind: str, value: str, datatype: str | None = None, lang: str | None = 
     if lang:
         return ["lit", value, None, lang.lower()]
     datatype = datatype or XSD_STRING
+    if datatype == BOOLEAN and value in ("1", "0"):  # Virtuoso writes true as "1"
+        value = "true" if value == "1" else "false"
     if datatype in NUMERIC:
         canonical = number(value)
         if canonical is not None:

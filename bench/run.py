@@ -52,7 +52,7 @@ STACKS = {
     "load": {FAST: "pyoxigraph bulk load", NAIVE: "rdflib parse"},
     "dump": {FAST: "pyoxigraph dump", NAIVE: "rdflib serialize"},
 }
-SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling", "pipeline")
+SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling", "pipeline", "virtuoso")
 QUERYING = ("cli", "queries", "http", "throughput")  # the sections that need a build
 # the targets of the performance work (see results.md)
 BUILD_RATIO, WARM_P50_MS, RDFLIB_RATIO, COLD_S, THROUGHPUT_SHARE = 10.0, 2.0, 20.0, 0.5, 0.5
@@ -327,6 +327,23 @@ def section_pipeline(args, say) -> list:
     for r in rows:
         say(f"pipeline {r['stack']:5} {r['size']:>10,} {r['status']:8} {r.get('total_s')} s")
     return rows
+
+
+def section_virtuoso(args, say) -> dict:
+    """tn-kg serve, the Oxigraph server and Virtuoso on the real and the synthetic 10^6 graph
+    (:mod:`bench.virtuoso`, in its own process); writes ``virtuoso.{json,md,png}`` into ``--out``."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    sizes, runs, seconds = ("real", 3, 1.0) if args.quick else ("real,1000000", 20, 5.0)
+    command = [sys.executable, "-m", "bench.virtuoso", "--sizes", sizes, "--runs", str(runs),
+               "--seconds", str(seconds), "--clients", args.clients, "--out", str(args.out)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
+    done = subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"python -m bench.virtuoso failed with exit code {done.returncode}")
+    found = json.loads((args.out / "virtuoso.json").read_text(encoding="utf-8"))
+    say(f"virtuoso: {', '.join(found['graphs'])} measured (virtuoso.md)")
+    return {"date": found["date"], "graphs": list(found["graphs"]), "file": "virtuoso.md"}
 
 
 # --- targets -------------------------------------------------------------------------------------
@@ -742,6 +759,8 @@ def _parse_args(argv):
         if unknown:
             parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     args.sections = [s for s in SECTIONS if s in only]
+    if args.quick and not args.only:  # Virtuoso is checked by tests/test_virtuoso.py instead
+        args.sections.remove("virtuoso")
     args.cli_slugs = None
     # the query sections need a build whose entities the stored queries' examples name (a
     # parameter that names nothing is an error, not an empty answer): this project's
@@ -837,6 +856,8 @@ def _run(args) -> dict:
             record("scaling", section_scaling(args, say))
         if "pipeline" in args.sections:
             record("pipeline", section_pipeline(args, say))
+        if "virtuoso" in args.sections:
+            record("virtuoso", section_virtuoso(args, say))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["targets"] = targets(results)

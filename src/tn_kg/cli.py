@@ -229,13 +229,24 @@ def listen_error(exc: OSError, host: str, port: int):
               help="Its SPARQL 1.1 Graph Store URL (default: /store beside /query, Oxigraph's layout).")
 @click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Build folder to load (default: the packaged build).")
+@click.option("--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True,
+              help="HTTP authentication when credentials are found (Virtuoso: digest).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0,
+              show_default=True, help="Seconds each HTTP request may take.")
 @handle_errors
-def load_command(endpoint: str, graph_store: str | None, build_dir: Path | None) -> None:
-    """Put each named graph of the build into a SPARQL 1.1 Graph Store (HTTP PUT, idempotent)."""
+def load_command(endpoint: str, graph_store: str | None, build_dir: Path | None, auth: str,
+                 timeout: float) -> None:
+    """Put each named graph of the build into a SPARQL 1.1 Graph Store (HTTP PUT, idempotent).
+
+    A store that wants a user and password gets them from $TN_KG_STORE_USER and
+    $TN_KG_STORE_PASSWORD, else from the netrc entry ($NETRC, else ~/.netrc) of its host.
+    Virtuoso: --endpoint http://HOST:8890/sparql --graph-store
+    http://HOST:8890/sparql-graph-crud-auth
+    """
     from tn_kg.resources import packaged_build
     from tn_kg.server import load
 
-    counts = load(build_dir or packaged_build(), endpoint, graph_store,
+    counts = load(build_dir or packaged_build(), endpoint, graph_store, auth=auth, timeout=timeout,
                   progress=lambda line: click.echo(line, err=True))
     click.echo(f"loaded {sum(counts.values())} triples in {len(counts)} graphs")
 

@@ -143,3 +143,9 @@ class EndpointURLError(UsageError, EndpointError):
 class ListenError(UsageError):
     """The server cannot listen on the host and port given (in use, not allowed, no such
     address)."""
+
+
+class StoreSettingsError(TnKgError):
+    """The settings for a store are wrong: credentials half given, a malformed netrc file."""
+
+    exit_code = EXIT_USAGE
