@@ -266,6 +266,9 @@ class WorkerPool:
             self._idle.append(w)
         log.info("%d query workers, network isolation %s, memory limit %s", self.workers,
                  self.isolation, f"{self.max_memory} MiB a query" if self.max_memory else "none")
+        if self.isolation == "none" and isolation == "auto":
+            log.warning("query workers are not cut off the network on this system: "
+                        "block their outbound connections with a firewall")
 
     def _new_worker(self) -> _Worker:
         return _Worker(self._ctx, self.nquads, self._isolation_asked, self.max_memory)
