@@ -18,9 +18,11 @@ process, :mod:`bench.case`, or a measured process of its own):
   triples: reasoning, loading and dumping, fast stack against naive;
 * ``pipeline`` — the whole build on synthetic projects of 10^4, 10^5 and 10^6 output triples
   and the stored queries on the largest, the naive stack beside it until it gives up
-  (:mod:`bench.pipeline`, which writes ``pipeline.png``).
+  (:mod:`bench.pipeline`, which writes ``pipeline.png``);
+* ``fairness`` — ``tn-kg serve`` while two clients send slow queries back to back and a third
+  sends ``ASK {}`` every 0.25 s: the third's latencies (:mod:`bench.fairness`).
 
-``cli``, ``queries``, ``http`` and ``throughput`` query a build of the project made at the start
+``cli``, ``queries``, ``http``, ``throughput`` and ``fairness`` query a build of the project made at the start
 of the run into a temporary folder. ``--only`` reruns some sections and keeps the others from
 the ``results.json`` already in ``--out``. Writes ``results.json``, ``results.md`` (the targets
 first, met or not, computed from the figures), ``scaling.png`` and ``pipeline.png`` into ``--out`` (default
@@ -52,12 +54,15 @@ STACKS = {
     "load": {FAST: "pyoxigraph bulk load", NAIVE: "rdflib parse"},
     "dump": {FAST: "pyoxigraph dump", NAIVE: "rdflib serialize"},
 }
-SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling", "pipeline", "virtuoso")
-QUERYING = ("cli", "queries", "http", "throughput")  # the sections that need a build
+SECTIONS = ("build", "steps", "cli", "queries", "http", "throughput", "scaling", "pipeline", "virtuoso",
+            "fairness")
+QUERYING = ("cli", "queries", "http", "throughput", "fairness")  # the sections that need a build
 # the targets of the performance work (see results.md)
 BUILD_RATIO, WARM_P50_MS, RDFLIB_RATIO, COLD_S, THROUGHPUT_SHARE = 10.0, 2.0, 20.0, 0.5, 0.5
 # The whole pipeline at the largest synthetic size: seconds, peak memory, stored-query p50.
 SCALE_TRIPLES, SCALE_S, SCALE_GIB, SCALE_QUERY_MS = 1_000_000, 120.0, 8.0, 100.0
+# A light client's p95 while two others send slow queries (default settings).
+FAIR_P95_MS = 100.0
 
 
 def run_case(spec: dict, *, budget: float, limit: float | None = None,
@@ -289,6 +294,32 @@ def section_endpoints(args, build: Path, texts: dict, expected: dict, which: set
     return out
 
 
+def section_fairness(args, build: Path, say) -> dict:
+    """``tn-kg serve`` with its default settings, then with 2 workers (one per core here: the
+    policy alone, without spare workers), each under the scenario of :mod:`bench.fairness`."""
+    from bench.fairness import run_fairness
+    from bench.servers import start_tn_kg
+
+    extra = ["--timeout", "1"] if args.quick else []
+    runs = []
+    for label, options in (("default settings", []), ("--workers 2", ["--workers", "2"])):
+        workdir = Path(tempfile.mkdtemp(prefix="tn-kg-fairness-"))
+        server = start_tn_kg(build, workdir, *options, *extra)
+        try:
+            banner = server.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            report = run_fairness(server.base, seconds=args.fairness_seconds)
+        finally:
+            server.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
+        report.update(settings=label, command=" ".join(["tn-kg", "serve", *options, *extra]),
+                      pool=banner[1] if len(banner) > 1 else None)
+        runs.append(report)
+        light = report["light"]
+        say(f"fairness {label:16} light p95 {light['latency_ms']['p95']} ms, max "
+            f"{light['latency_ms']['max']} ms, {light['errors']} errors in {light['requests']} requests")
+    return {"seconds": args.fairness_seconds, "runs": runs}
+
+
 def section_scaling(args, say) -> list:
     sizes = [int(float(s)) for s in args.sizes.split(",") if s.strip()]
     largest = max(sizes)
@@ -457,6 +488,17 @@ def targets(results: dict) -> list[dict]:
     else:
         add(f"the whole pipeline at {scale} triples within {SCALE_S:g} s and {SCALE_GIB:g} GiB", None, None)
         add(f"... every stored query p50 <= {SCALE_QUERY_MS:g} ms there", None, None)
+
+    f = results.get("fairness")
+    fair = next((r for r in (f or {}).get("runs", ()) if r["settings"] == "default settings"), None)
+    if fair:
+        light = fair["light"]
+        add(f"a light client's p95 <= {FAIR_P95_MS:g} ms while two clients send slow queries",
+            f"p95 {light['latency_ms']['p95']:g} ms, max {light['latency_ms']['max']:g} ms, "
+            f"{light['errors']} errors in {light['requests']} requests",
+            light["latency_ms"]["p95"] <= FAIR_P95_MS and light["errors"] == 0)
+    else:
+        add(f"a light client's p95 <= {FAIR_P95_MS:g} ms while two clients send slow queries", None, None)
 
     h = results.get("http")
     if t or h:
@@ -652,6 +694,29 @@ def markdown(results: dict) -> str:
         if errors:
             lines += ["", "Errors (first ones): " + _cell("; ".join(errors[:5]), 1000)]
 
+    f = results.get("fairness")
+    if f:
+        first = f["runs"][0]
+        heavy_from = " and ".join(h["address"] for h in first["heavy"])
+        lines += ["", "## Fairness: a light client while two clients send slow queries", "",
+                  f"Two clients (from {heavy_from}) send `{first['heavy_query']}` back to back "
+                  f"for {f['seconds']:g} s, each on its own keep-alive connection; it runs into the "
+                  f"time limit (503) every time. A third client ({first['light']['address']}) sends "
+                  f"`ASK {{}}` every {first['interval_s']:g} s. "
+                  f"`python -m bench --only fairness` (`bench/fairness.py`); the machine has "
+                  f"{results['machine']['cpus']} CPUs, shared by clients and server. Latencies of the "
+                  "light client in ms, nearest rank.", "",
+                  "| server | workers | light requests | errors | p50 | p95 | p99 | max | heavy requests |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in f["runs"]:
+            light = r["light"]
+            heavy = ", ".join(f"{h['requests']} ({', '.join(f'{n}x {k}' for k, n in h['statuses'].items())})"
+                              for h in r["heavy"])
+            lines.append(f"| `{r['command']}` | {_cell(r.get('pool') or '')} | {light['requests']} "
+                         f"| {light['errors']} | {_fmt_ms(light['latency_ms']['p50'])} "
+                         f"| {_fmt_ms(light['latency_ms']['p95'])} | {_fmt_ms(light['latency_ms']['p99'])} "
+                         f"| {_fmt_ms(light['latency_ms']['max'])} | {heavy} |")
+
     scaling = results.get("scaling")
     if scaling:
         lines += ["", "## Scaling on synthetic province-shaped data", "",
@@ -742,6 +807,8 @@ def _parse_args(argv):
     parser.add_argument("--http-runs", type=int, default=30, help="timed requests of each query per server")
     parser.add_argument("--clients", default="1,4,16", help="concurrent clients of the throughput runs")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of each throughput run")
+    parser.add_argument("--fairness-seconds", type=float, default=30.0,
+                        help="seconds of each run of the fairness scenario")
     parser.add_argument("--pipeline-sizes", default="10000,100000,1000000",
                         help="output triples of the synthetic projects of the pipeline section")
     parser.add_argument("--pipeline-budget", type=float, default=300.0,
@@ -771,6 +838,7 @@ def _parse_args(argv):
         args.sizes, args.repeats, args.budget = "5000", 1, 2.0
         args.cli_runs, args.query_runs, args.rdflib_runs, args.http_runs = 2, 5, 1, 3
         args.clients, args.seconds = "1,16", 1.0
+        args.fairness_seconds = 2.0
         args.cli_slugs = 2
         args.pipeline_sizes, args.pipeline_budget, args.pipeline_repeats = "10000", 5.0, 2
         args.query_root = REPO
@@ -858,6 +926,8 @@ def _run(args) -> dict:
             record("pipeline", section_pipeline(args, say))
         if "virtuoso" in args.sections:
             record("virtuoso", section_virtuoso(args, say))
+        if "fairness" in args.sections:
+            record("fairness", section_fairness(args, build, say))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["targets"] = targets(results)

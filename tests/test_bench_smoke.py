@@ -55,7 +55,7 @@ def test_bench_quick_writes_results(tmp_path):
     assert all(r["requests"] > 0 and r["error_count"] == 0 for r in runs)
     # the targets table comes first and says of each target whether it is met
     assert md.index("## Targets") < md.index("## The build, whole")
-    assert len(saved["targets"]) == 9 and all(t["met"] in (True, False) for t in saved["targets"])
+    assert len(saved["targets"]) == 10 and all(t["met"] in (True, False) for t in saved["targets"])
     # the whole pipeline on a synthetic project: the build's steps, its stored queries, and the
     # naive stack, which gives up within the quick run's budget
     built = [r for r in saved["pipeline"] if r["stack"] == "build"]
@@ -66,8 +66,12 @@ def test_bench_quick_writes_results(tmp_path):
     assert [r["status"] for r in saved["pipeline"] if r["stack"] == "naive"] == ["gave up"]
     assert "## The whole pipeline on synthetic projects" in md
     assert (out / "pipeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the fairness scenario: a light client beside two slow ones, default settings and 2 workers
+    fair = saved["fairness"]["runs"]
+    assert [r["settings"] for r in fair] == ["default settings", "--workers 2"]
+    assert all(r["light"]["requests"] > 0 and len(r["heavy"]) == 2 for r in fair)
     for heading in ("## Cold command line", "## Stored queries, warm", "## Stored queries over HTTP",
-                    "## Throughput under concurrent clients"):
+                    "## Throughput under concurrent clients", "## Fairness"):
         assert heading in md
 
     # --only reruns some sections and keeps the others from the results file

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-import os
 import re
 import resource
 import signal
@@ -33,9 +32,9 @@ from tn_kg.errors import QueryError
 from tn_kg.namespaces import BASE, ONTOLOGY
 from tn_kg.server import guard, pages
 from tn_kg.server.conneg import negotiate, prefers_html
-from tn_kg.server.pool import PoolError
+from tn_kg.server.pool import PoolError, default_workers
 from tn_kg.server.site import Site, SiteHolder
-from tn_kg.server.worker import RDF_TYPES, RESULT_TYPES, Task
+from tn_kg.server.worker import DEFAULT_MAX_MEMORY, RDF_TYPES, RESULT_TYPES, Task
 
 log = logging.getLogger("tn_kg.server")
 
@@ -92,7 +91,11 @@ class ServerConfig:
         host, port: where to listen (loopback by default; port 0 picks a free one).
         timeout: seconds a query may run.
         max_rows: most rows or triples in an answer; more is an error, never a cut.
-        workers: query worker processes.
+        workers: query worker processes (default: twice the CPUs, 4 to 16).
+        max_memory: MiB of memory one query may use in a worker (``--max-memory``; 0: no limit).
+        max_per_client: most workers one client (peer address) may hold at once (default: half).
+        isolation: how query workers are cut off the network (``"auto"``: the strongest the
+            kernel allows; see :data:`tn_kg.server.worker.ISOLATIONS`).
         extra_nquads: further N-Quads files to serve (test data such as the W3C protocol
             fixtures); they are query-only, like everything else.
         allowed_hosts: further ``Host`` names to answer (a public name behind a proxy);
@@ -109,7 +112,10 @@ class ServerConfig:
     port: int = 7878
     timeout: float = 10.0
     max_rows: int = 10_000
-    workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
+    workers: int = field(default_factory=default_workers)
+    max_memory: int = DEFAULT_MAX_MEMORY
+    max_per_client: int | None = None
+    isolation: str = "auto"
     extra_nquads: list[Path] = field(default_factory=list)
     allowed_hosts: list[str] = field(default_factory=list)
     max_body: int = 1_000_000
@@ -121,7 +127,9 @@ class ServerConfig:
     threads: int = 64
 
     def pool_options(self) -> dict:
-        return {"workers": self.workers, "timeout": self.timeout}
+        """The keyword arguments of :class:`~tn_kg.server.pool.WorkerPool` (one pool per build)."""
+        return {"workers": self.workers, "timeout": self.timeout, "max_memory": self.max_memory,
+                "max_per_client": self.max_per_client, "isolation": self.isolation}
 
 
 class HttpError(Exception):
@@ -717,6 +725,7 @@ def serve(config: ServerConfig, *, out=None) -> None:
     server = make_server(config)
     print(f"tn-kg serving {server.site.pool.size} quads at {server.url} "
           f"(SPARQL endpoint {server.url}sparql)", file=out, flush=True)
+    print(server.site.pool.describe(), file=out, flush=True)
     try:
         server.serve_forever(install_signals=True)
     except KeyboardInterrupt:
