@@ -363,3 +363,8 @@ def test_load_refuses_an_incomplete_or_corrupt_build(served, how):
     expected = corrupt(served, how)
     result = run("load", "--endpoint", "http://127.0.0.1:9/query", "--build", str(served))
     assert_one_line_exit_2(result, str(served), expected)
+
+
+@pytest.mark.parametrize("value", ["a b", "localhost:80", "evil.example>", "[::1"])
+def test_serve_allow_host_must_be_a_host_name(value):
+    assert_one_line_exit_2(run("serve", "--allow-host", value), "--allow-host", "not a host name")

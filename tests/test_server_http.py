@@ -270,3 +270,11 @@ def test_serving_a_folder_that_is_not_a_build_fails_at_start(tmp_path):
     (tmp_path / "SHA256SUMS").write_text("0" * 64 + "  tn-kg.nq\n", encoding="utf-8")
     with pytest.raises(RuntimeError, match="checksum"):
         start_server(tmp_path, timeout=30)
+
+
+def test_the_prefix_table_is_predeclared_and_a_query_s_own_prefix_wins(server):
+    status, _, body = server.query('SELECT ?l WHERE { place:pho-yen rdfs:label ?l FILTER(LANG(?l) = "en") }')
+    assert status == 200, body
+    assert [b["l"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["Phổ Yên city"]
+    status, _, body = server.query("PREFIX place: <http://example.org/> ASK { place:pho-yen ?p ?o }")
+    assert status == 200 and json.loads(body)["boolean"] is False

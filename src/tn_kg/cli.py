@@ -162,6 +162,20 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
     say(f"built {report.version} ({report.modified}) in {total:.1f} s: {report.out_dir}")
 
 
+def _host_names(ctx, param, values):
+    """``--allow-host`` values: host names as a ``Host`` header gives them (or ``*``)."""
+    from tn_kg.server.app import parse_host
+
+    names = []
+    for value in values:
+        parsed = None if value == "*" else parse_host(value)
+        if value != "*" and (parsed is None or parsed[1] is not None):
+            raise click.BadParameter(f"{value!r} is not a host name (letters, digits, '-' and '.', "
+                                     "an IPv4 address or [IPv6], without a port)", ctx, param)
+        names.append("*" if value == "*" else parsed[0])
+    return names
+
+
 @cli.command("serve", context_settings=CONTEXT)
 @click.option("--build", "build_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Build folder to serve (default: the packaged build).")
@@ -173,12 +187,29 @@ def build_command(out_dir: Path, root: Path | None, source_date_epoch: int | Non
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Most rows (or triples) in an answer; more is an error, never a cut.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes (default: 2-4 by CPU).")
-@click.option("--allow-host", multiple=True, help="A further Host name to answer (a public name).")
+              help="Query worker processes (default: twice the CPUs, 4 to 16).")
+@click.option("--max-memory", type=click.IntRange(min=0), default=None, metavar="MIB",
+              help="Memory one query may use in a worker, in MiB; more stops the query with 503 "
+                   "and replaces the worker (default: 512; 0: no limit).")
+@click.option("--max-per-client", type=click.IntRange(1, 64), default=None,
+              help="Most workers one client address may hold while others wait (default: half).")
+@click.option("--isolation", type=click.Choice(["auto", "userns", "netns", "fd-fence", "none"]),
+              default="auto", show_default=True,
+              help="How query workers are cut off the network: auto takes the strongest the kernel "
+                   "allows; a forced mode the kernel refuses stops the server at start.")
+@click.option("--client-timeout", type=Seconds(), default=10.0, show_default=True,
+              help="Seconds a client may take to send a request's headers, and again its body.")
+@click.option("--reload-interval", type=click.FloatRange(min=0, max=3600), default=1.0,
+              show_default=True,
+              help="Seconds between looks at the build folder; a new complete build is switched "
+                   "to as a whole (0: never).")
+@click.option("--allow-host", multiple=True, callback=_host_names,
+              help="A further Host name to answer (a public name; '*' for any well-formed host).")
 @click.option("--extra-nquads", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               multiple=True, help="Further N-Quads (test graphs) to serve, read-only.")
 @handle_errors
-def serve_command(build_dir, host, port, timeout, max_rows, workers, allow_host, extra_nquads) -> None:
+def serve_command(build_dir, host, port, timeout, max_rows, workers, max_memory, max_per_client, isolation,
+                  client_timeout, reload_interval, allow_host, extra_nquads) -> None:
     """Serve the graph: SPARQL endpoint, query page, linked-data pages, dumps (read-only)."""
     from tn_kg.resources import packaged_build
     from tn_kg.server import ServerConfig, serve
@@ -186,10 +217,14 @@ def serve_command(build_dir, host, port, timeout, max_rows, workers, allow_host,
 
     folder = build_dir or packaged_build()
     verify_build(folder)  # a half-written, edited or corrupted folder is refused before starting
-    config = ServerConfig(build=folder, host=host, port=port, timeout=timeout,
-                          max_rows=max_rows, allowed_hosts=list(allow_host), extra_nquads=list(extra_nquads))
+    config = ServerConfig(build=folder, host=host, port=port, timeout=timeout, max_rows=max_rows,
+                          max_per_client=max_per_client, isolation=isolation,
+                          client_timeout=client_timeout, reload_interval=reload_interval,
+                          allowed_hosts=list(allow_host), extra_nquads=list(extra_nquads))
     if workers:
         config.workers = workers
+    if max_memory is not None:
+        config.max_memory = max_memory
     try:
         serve(config)  # make_server(config) binds the socket first
     except OSError as exc:

@@ -140,6 +140,11 @@ class EndpointURLError(UsageError, EndpointError):
     :class:`EndpointError`, with the exit code of bad input (2)."""
 
 
+class WorkerStartError(UsageError, RuntimeError):
+    """A query worker of ``tn-kg serve`` could not start: the build's data do not load, or the
+    network isolation asked for is refused by the kernel. Also a :class:`RuntimeError`."""
+
+
 class ListenError(UsageError):
     """The server cannot listen on the host and port given (in use, not allowed, no such
     address)."""

@@ -46,6 +46,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from tn_kg.errors import WorkerStartError
 from tn_kg.server.worker import DEFAULT_MAX_MEMORY, ISOLATIONS, Task, worker_main
 
 log = logging.getLogger("tn_kg.server")
@@ -153,10 +154,10 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             said = "; ".join(self.stderr.text(2)[-3:])
-            raise RuntimeError(f"a query worker stopped while starting: {said}") from None
+            raise WorkerStartError(f"a query worker stopped while starting: {said}") from None
         if message[0] != "ready":
             self.kill()
-            raise RuntimeError(f"a query worker failed to start: {message[1]}")
+            raise WorkerStartError(f"a query worker failed to start: {message[1]}")
         self.size, _pid, self.isolation, self.memory_limit = message[1:5]
 
     def out_of_memory(self) -> bool:

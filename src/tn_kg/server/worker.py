@@ -237,7 +237,11 @@ class Engine:
         """
         import pyoxigraph as ox
 
-        kwargs: dict = {"base_iri": task.base_iri} if task.base_iri else {}
+        # The prefixes of tn-kg's one table are predeclared, as on the embedded store and the query
+        # page (a query's own PREFIX wins), so a query copied from the cookbook runs as it is.
+        kwargs: dict = {"prefixes": self.prefixes}
+        if task.base_iri:
+            kwargs["base_iri"] = task.base_iri
         if task.default_graphs is None and task.named_graphs is None:
             kwargs["use_default_graph_as_union"] = task.union_default
         else:
