@@ -161,6 +161,15 @@ def test_http_errors(status):
             tn_kg.connect(url, timeout=5).grdp_growth()
 
 
+@pytest.mark.parametrize("status", [203, 206])
+def test_a_partial_or_unusual_success_is_not_an_answer(status):
+    # Virtuoso sends the rows it found before its time limit as 206 Partial Content.
+    body = b'{"head":{"vars":["year"]},"results":{"bindings":[]}}'
+    with fixed_answer(status, "application/sparql-results+json", body) as url:
+        with pytest.raises(EndpointError, match=f"answered HTTP {status}, not 200"):
+            tn_kg.connect(url, timeout=5).sparql("SELECT ?year WHERE { ?s ?p ?year }")
+
+
 def test_http_400_is_a_malformed_query():
     with fixed_answer(400, "text/plain", b"error at 1:5: bad") as url:
         with pytest.raises(QuerySyntaxError, match="error at 1:5: bad"):

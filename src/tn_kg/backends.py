@@ -406,7 +406,8 @@ class RemoteBackend:
         Raises:
             QuerySyntaxError: the endpoint refused the query as malformed (HTTP 400).
             EndpointError: it cannot be reached, takes longer than the timeout, answers with
-                another HTTP error, another media type, or breaks off the answer.
+                another HTTP error or a status other than 200 (206 partial results), another
+                media type, or breaks off the answer.
         """
         import http.client
         import socket
@@ -429,6 +430,10 @@ class RemoteBackend:
         deadline = time.monotonic() + self.timeout
         try:
             response = client.query().response
+            status = getattr(response, "status", None) or response.getcode()
+            if status != 200:  # 206 Partial Content: Virtuoso's answer cut at its limits
+                raise EndpointError(f"endpoint {self.url} answered HTTP {status}, not 200: "
+                                    "a partial or unusual answer is never taken as the whole")
             content_type = response.headers.get("Content-Type", "")
             body = _read_until(response, deadline)
         except QueryBadFormed as exc:
