@@ -1,10 +1,12 @@
-"""Small misbehaving HTTP servers on 127.0.0.1 for the endpoint-failure tests: one that answers
-with a fixed status, type and body, one that accepts connections and never answers."""
+"""Small servers on 127.0.0.1 for the tests: one that answers with a fixed status, type and body,
+one that accepts connections and never answers, and a listener that counts the connections it
+gets (where a query must make none)."""
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
@@ -77,3 +79,42 @@ def refused_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}/query"
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it accepts (and closes them)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.1)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> int:
+        """Stop listening (after a moment, so that a connection on its way is counted); the count."""
+        time.sleep(0.3)
+        self._stop.set()
+        self.thread.join(2)
+        self.sock.close()
+        return self.connections
+
+    def __enter__(self) -> "Listener":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

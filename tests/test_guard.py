@@ -9,14 +9,13 @@ from __future__ import annotations
 import glob
 import json
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from loopback import Listener
 from realgraph import real_dist
 from serverutil import start_server
 
@@ -37,42 +36,6 @@ except Exception as exc:
 """
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections it gets (there must be none)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        self.connections = 0
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> int:
-        time.sleep(0.2)
-        self._stop.set()
-        self.thread.join(2)
-        self.sock.close()
-        return self.connections
-
-    def __enter__(self) -> "Listener":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def run_engine(query: str, timeout: float = 60) -> subprocess.CompletedProcess:

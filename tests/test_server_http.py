@@ -10,12 +10,12 @@ from __future__ import annotations
 import concurrent.futures
 import doctest
 import hashlib
+import http.client
 import json
 import re
 import shutil
 import socket
 import time
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -98,7 +98,7 @@ def test_chunked_body_is_read(server):
 
 def test_pipelined_requests_are_answered_in_order(server):
     one = f"GET {ASK} HTTP/1.1\r\n".encode() + host(server) + b"\r\n"
-    last = f"GET /nowhere-at-all HTTP/1.1\r\n".encode() + host(server) + b"Connection: close\r\n\r\n"
+    last = b"GET /nowhere-at-all HTTP/1.1\r\n" + host(server) + b"Connection: close\r\n\r\n"
     data, closed = exchange(server, one + one + last)
     assert statuses(data) == [200, 200, 404] and closed
 
@@ -262,6 +262,22 @@ def test_a_rebuild_of_the_served_folder_is_switched_to_as_a_whole(tmp_path):
         assert modified(srv) == after
         assert dump_is_consistent(srv) == new_digest
     finally:
+        srv.stop()
+
+
+def test_a_query_longer_than_the_client_timeout_still_gets_its_answer():
+    # Two in a row on one keep-alive connection: nothing is read from the client while a query
+    # runs, and that must not count as a slow client.
+    srv = start_server(real_dist(), "--client-timeout", "1", "--timeout", "3", "--workers", "2")
+    conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+    try:
+        for _ in range(2):
+            conn.request("POST", "/sparql", body=urlencode({"query": HEAVY}),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            assert response.status == 503 and b"time limit" in response.read()
+    finally:
+        conn.close()
         srv.stop()
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from loopback import Listener
 from realgraph import real_dist
 from serverutil import start_server
 
@@ -35,34 +36,6 @@ def count(server) -> int:
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
-class Listener:
-    """A loopback TCP listener that records every connection it gets (there must be none)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        time.sleep(0.5)
-        self._stop = True
-        self.thread.join(2)
-        self.sock.close()
 
 
 # -- read-only -----------------------------------------------------------------------------------

@@ -8,13 +8,12 @@ mode. Forcing a mode the kernel refuses must fail the pool's start with a line n
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
+from loopback import Listener
 
 from tn_kg.server.pool import EvaluationError, PoolError, QueryTimeout, WorkerPool
 from tn_kg.server.worker import ISOLATIONS, Task
@@ -22,35 +21,6 @@ from tn_kg.server.worker import ISOLATIONS, Task
 MODES = [m for m in ISOLATIONS if m not in ("auto", "none")]
 
 
-class Listener:
-    """A loopback TCP listener that counts the connections it accepts (and closes them)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> int:
-        time.sleep(0.3)  # a connection on its way is counted
-        self._stop.set()
-        self.thread.join(5)
-        self.sock.close()
-        return self.connections
 
 
 def service_queries(port: int) -> list[str]:

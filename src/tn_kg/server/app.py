@@ -668,7 +668,9 @@ class TnKgServer:
         cfg = Config()
         cfg.bind = [f"fd://{self.socket.fileno()}"]
         cfg.keep_alive_timeout = self.config.client_timeout  # also bounds a request's headers
-        cfg.read_timeout = int(max(1, self.config.client_timeout))
+        # No read timeout: Hypercorn's would also close a connection whose query runs longer than
+        # it (nothing is read meanwhile); a body's time is bounded in App._read_body instead.
+        cfg.read_timeout = None
         cfg.h11_max_incomplete_size = self.config.max_url + 16 * 1024
         cfg.include_server_header = False
         cfg.graceful_timeout = 2
