@@ -295,13 +295,12 @@ PROTOCOL_XFAIL: dict[str, str] = {
 @pytest.fixture(scope="module")
 def with_protocol_data(loaded, tmp_path_factory):
     """The loaded Virtuoso with the W3C protocol fixtures as three more named graphs."""
-    import shutil
-
     from serverutil import conformance_nquads
     from tn_kg.server import load
+    from virtuoso_server import pseudo_build
 
-    folder = tmp_path_factory.mktemp("protocol-build")
-    shutil.copy(conformance_nquads(), folder / "tn-kg.nq")
+    # a complete build folder (tn-kg.nq and its SHA256SUMS): load refuses anything less
+    folder = pseudo_build(tmp_path_factory.mktemp("protocol-build"), [conformance_nquads()])
     user, password = loaded.loader
     saved = {k: os.environ.get(k) for k in ("TN_KG_STORE_USER", "TN_KG_STORE_PASSWORD")}
     os.environ.update({"TN_KG_STORE_USER": user, "TN_KG_STORE_PASSWORD": password})
