@@ -31,11 +31,9 @@ def load_into_virtuoso(server, nquads_files: list[Path], workdir: Path) -> None:
     """``tn_kg.server.load`` of the given N-Quads (one pseudo build) with the loader's credentials."""
     from tn_kg.server import load
 
-    build = workdir / "virtuoso-load"
-    build.mkdir()
-    with (build / "tn-kg.nq").open("wb") as out:
-        for path in nquads_files:
-            out.write(path.read_bytes())
+    from virtuoso_server import pseudo_build
+
+    build = pseudo_build(workdir / "virtuoso-load", nquads_files)
     saved = {k: os.environ.get(k) for k in ("TN_KG_STORE_USER", "TN_KG_STORE_PASSWORD")}
     os.environ.update({"TN_KG_STORE_USER": server.loader[0], "TN_KG_STORE_PASSWORD": server.loader[1]})
     try:

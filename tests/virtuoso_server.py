@@ -75,6 +75,31 @@ def configure(text: str, sql_port: int, http_port: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def pseudo_build(folder: Path, nquads_files: list[Path]) -> Path:
+    """A build folder that ``tn-kg load`` accepts, made of other N-Quads: ``folder/tn-kg.nq``
+    (the files one after another) and its ``SHA256SUMS`` in the build's format
+    (``<sha256>  tn-kg.nq``), checked with the server's own ``verify_build``.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     source = Path(tmp) / "a.nq"
+    ...     _ = source.write_text("<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\\n", encoding="utf-8")
+    ...     sorted(p.name for p in pseudo_build(Path(tmp) / "build", [source]).iterdir())
+    ['SHA256SUMS', 'tn-kg.nq']
+    """
+    import hashlib
+
+    from tn_kg.server.buildcheck import NQUADS, SUMS, verify_build
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    data = b"".join(Path(path).read_bytes() for path in nquads_files)
+    (folder / NQUADS).write_bytes(data)
+    (folder / SUMS).write_text(f"{hashlib.sha256(data).hexdigest()}  {NQUADS}\n", encoding="ascii")
+    verify_build(folder)
+    return folder
+
+
 class VirtuosoServer:
     """A private Virtuoso in ``workdir`` (its database folder), started at construction.
 
