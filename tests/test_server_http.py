@@ -294,3 +294,19 @@ def test_the_prefix_table_is_predeclared_and_a_query_s_own_prefix_wins(server):
     assert [b["l"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["Phổ Yên city"]
     status, _, body = server.query("PREFIX place: <http://example.org/> ASK { place:pho-yen ?p ?o }")
     assert status == 200 and json.loads(body)["boolean"] is False
+
+
+def test_sigterm_stops_the_server_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    log = tmp_path / "server.log"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "tn_kg.server", "--build", str(real_dist()),
+                                 "--port", "0", "--workers", "1"],
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+        line = proc.stdout.readline()
+        assert "serving" in line, log.read_text()
+        proc.terminate()
+        assert proc.wait(20) == 0
+    assert log.read_text() == ""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import re
 import resource
 import signal
@@ -647,6 +648,7 @@ class TnKgServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._stopped = threading.Event()
+        self._stop_requested = threading.Event()
         self._closed = False
 
     @property
@@ -666,7 +668,9 @@ class TnKgServer:
         from hypercorn.config import Config
 
         cfg = Config()
-        cfg.bind = [f"fd://{self.socket.fileno()}"]
+        # Hypercorn takes the descriptor over and closes it when it stops: give it a copy, so that
+        # the server's own socket stays ours to close.
+        cfg.bind = [f"fd://{os.dup(self.socket.fileno())}"]
         cfg.keep_alive_timeout = self.config.client_timeout  # also bounds a request's headers
         # No read timeout: Hypercorn's would also close a connection whose query runs longer than
         # it (nothing is read meanwhile); a body's time is bounded in App._read_body instead.
@@ -681,11 +685,13 @@ class TnKgServer:
     async def _serve(self, install_signals: bool) -> None:
         from hypercorn.asyncio import serve as hypercorn_serve
 
-        self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
         if install_signals:
             for name in ("SIGINT", "SIGTERM"):
                 self._loop.add_signal_handler(getattr(signal, name), self._stop.set)
+        if self._stop_requested.is_set():  # asked before the loop ran
+            self._stop.set()
         await hypercorn_serve(self.app, self._hypercorn_config(), shutdown_trigger=self._stop.wait)
 
     def serve_forever(self, poll_interval: float | None = None, *, install_signals: bool = False) -> None:
@@ -696,12 +702,20 @@ class TnKgServer:
         finally:
             self._stopped.set()
 
-    def shutdown(self) -> None:
-        if self._loop is not None and self._stop is not None and not self._loop.is_closed():
+    def request_stop(self) -> None:
+        """Ask the server to stop, from any thread or a signal handler; returns at once."""
+        self._stop_requested.set()
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
             try:
-                self._loop.call_soon_threadsafe(self._stop.set)
+                loop.call_soon_threadsafe(stop.set)
             except RuntimeError:  # the loop has just closed
                 pass
+
+    def shutdown(self) -> None:
+        """Stop serving and wait until the server has stopped (if it was serving)."""
+        self.request_stop()
+        if self._loop is not None:
             self._stopped.wait(10)
 
     def server_close(self) -> None:
@@ -725,6 +739,10 @@ def serve(config: ServerConfig, *, out=None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     _raise_open_files_limit()
     server = make_server(config)
+
+    # Until the event loop takes them over, SIGINT and SIGTERM ask the server to stop as it starts.
+    for name in ("SIGINT", "SIGTERM"):
+        signal.signal(getattr(signal, name), lambda signum, frame: server.request_stop())
     print(f"tn-kg serving {server.site.pool.size} quads at {server.url} "
           f"(SPARQL endpoint {server.url}sparql)", file=out, flush=True)
     print(server.site.pool.describe(), file=out, flush=True)
