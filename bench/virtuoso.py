@@ -102,18 +102,9 @@ def started(name: str, build: Path, workdir: Path):
         try:
             from tn_kg.server.load import load
 
-            saved = {k: os.environ.get(k) for k in ("TN_KG_STORE_USER", "TN_KG_STORE_PASSWORD")}
-            os.environ.update({"TN_KG_STORE_USER": vs.loader[0], "TN_KG_STORE_PASSWORD": vs.loader[1]})
-            try:
-                begun = time.monotonic()
-                load(build, vs.url, vs.graph_store, timeout=1800)
-                load_s = time.monotonic() - begun
-            finally:
-                for key, value in saved.items():
-                    if value is None:
-                        os.environ.pop(key, None)
-                    else:
-                        os.environ[key] = value
+            begun = time.monotonic()
+            load(build, vs.url, vs.graph_store, timeout=1800, credentials=vs.loader)
+            load_s = time.monotonic() - begun
             facts = {"load_s": round(load_s, 2), "how": "tn-kg load (Graph Store PUT, counts checked)",
                      "store_mb": round(vs.database_bytes() / 2**20, 1), "startup_s": round(vs.startup_s, 2)}
         except BaseException:

@@ -14,7 +14,6 @@ Each exchange is judged by :func:`protocol_check.check_exchange`.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import sys
@@ -34,16 +33,7 @@ def load_into_virtuoso(server, nquads_files: list[Path], workdir: Path) -> None:
     from virtuoso_server import pseudo_build
 
     build = pseudo_build(workdir / "virtuoso-load", nquads_files)
-    saved = {k: os.environ.get(k) for k in ("TN_KG_STORE_USER", "TN_KG_STORE_PASSWORD")}
-    os.environ.update({"TN_KG_STORE_USER": server.loader[0], "TN_KG_STORE_PASSWORD": server.loader[1]})
-    try:
-        load(build, server.url, server.graph_store)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    load(build, server.url, server.graph_store, credentials=server.loader)
 
 
 def results(endpoints) -> dict[str, dict[str, str | None]]:

@@ -392,17 +392,7 @@ def with_protocol_data(loaded, tmp_path_factory):
 
     # a complete build folder (tn-kg.nq and its SHA256SUMS): load refuses anything less
     folder = pseudo_build(tmp_path_factory.mktemp("protocol-build"), [conformance_nquads()])
-    user, password = loaded.loader
-    saved = {k: os.environ.get(k) for k in ("TN_KG_STORE_USER", "TN_KG_STORE_PASSWORD")}
-    os.environ.update({"TN_KG_STORE_USER": user, "TN_KG_STORE_PASSWORD": password})
-    try:
-        assert len(load(folder, loaded.url, loaded.graph_store)) == 3
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    assert len(load(folder, loaded.url, loaded.graph_store, credentials=loaded.loader)) == 3
     return loaded
 
 

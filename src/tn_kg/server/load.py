@@ -144,10 +144,10 @@ def _check_access(session, store_url: str, graph: str, timeout: float, credentia
         raise _refusal(store_url, graph, 401, b"", credentials)
 
 
-def _graph_store_session(store_url: str, auth: str):
+def _graph_store_session(store_url: str, auth: str, credentials: tuple[str, str] | None = None):
     """A ``requests`` session for the Graph Store, with Digest or Basic authentication when
-    credentials are found (:func:`store_credentials`); proxies and netrc from the environment
-    are not consulted by requests itself."""
+    credentials are given or found (:func:`store_credentials`); proxies and netrc from the
+    environment are not consulted by requests itself."""
     import requests
     from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
@@ -155,7 +155,7 @@ def _graph_store_session(store_url: str, auth: str):
         raise StoreSettingsError(f"authentication must be digest or basic, not {auth!r}")
     session = requests.Session()
     session.trust_env = False
-    credentials = store_credentials(store_url)
+    credentials = credentials or store_credentials(store_url)
     if credentials:
         session.auth = (HTTPDigestAuth if auth == "digest" else HTTPBasicAuth)(*credentials)
     return session, credentials
@@ -178,7 +178,8 @@ def _refusal(store_url: str, name: str, status: int, answer: bytes, credentials)
 
 
 def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout: float = 120.0,
-         verify: bool = True, progress=None, auth: str = "digest") -> dict[str, int]:
+         verify: bool = True, progress=None, auth: str = "digest",
+         credentials: tuple[str, str] | None = None) -> dict[str, int]:
     """PUT every named graph of ``build/tn-kg.nq`` into a Graph Store, then check the counts.
 
     Args:
@@ -190,6 +191,8 @@ def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout:
             (:func:`store_credentials`).
         verify: count each graph's triples through ``endpoint`` afterwards.
         progress: called with one line per graph.
+        credentials: ``(user, password)`` for a Python caller; by default they come from
+            :func:`store_credentials` (environment or netrc; the command line never takes them).
 
     Returns:
         The number of triples of each graph, by graph IRI.
@@ -212,7 +215,7 @@ def load(build: Path, endpoint: str, graph_store: str | None = None, *, timeout:
     verify_build(build)
     _connection(store_url, timeout)  # validates the URL
     graphs = graphs_of(Path(build) / "tn-kg.nq")
-    session, credentials = _graph_store_session(store_url, auth)
+    session, credentials = _graph_store_session(store_url, auth, credentials)
     if graphs:
         _check_access(session, store_url, next(iter(graphs)), timeout, credentials)
     counts = {}
